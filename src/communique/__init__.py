@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from communique.store import Store
 
 
-def open(db: str | Path = "communique.db") -> Store:  # noqa: A001 - the API's name is part of the brief
+def open(db: str | Path = "communique.db") -> Store:
     """Open (creating when needed) the store at ``db``: a SQLite path."""
     from communique.store import Store
 

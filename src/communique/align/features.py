@@ -1,0 +1,153 @@
+"""Per-sentence evidence for one language pair, and its pairwise counts inside a band."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from communique.align.lexicon import cognate_keys, en_keys, load_cedict, zh_words
+
+_SPACE = re.compile(r"\s+")
+_LATIN_SCRIPT = frozenset({"en", "fr", "de", "es", "it", "pt", "nl"})
+_CYRILLIC = frozenset({"ru", "uk", "be", "bg", "kk", "ky", "tg", "mn", "sr"})
+
+
+def sentence_length(text: str) -> int:
+    """Characters without whitespace: spacing differs between scripts, content does not."""
+    return len(_SPACE.sub("", text))
+
+
+@dataclass(slots=True)
+class Side:
+    """keys[k]: normalized words of sentence k; trans[k]: the other side's keys they translate to."""
+
+    keys: list[frozenset[str]]
+    trans: list[frozenset[str]]
+    anchors: list[frozenset[str]]
+    lengths: np.ndarray
+
+
+def _lang(code: str) -> str:
+    return code.lower().split("-")[0].split("_")[0]
+
+
+def build_sides(
+    src: list[str],
+    tgt: list[str],
+    src_lang: str,
+    tgt_lang: str,
+    src_anchors: list[set[str]],
+    tgt_anchors: list[set[str]],
+) -> tuple[Side, Side]:
+    sl, tl = _lang(src_lang), _lang(tgt_lang)
+    pair = {sl, tl}
+    src_keys: list[frozenset[str]]
+    tgt_keys: list[frozenset[str]]
+    cedict = load_cedict() if pair == {"zh", "en"} else None
+    if cedict is not None:
+        zh_is_src = sl == "zh"
+        zh_texts, en_texts = (src, tgt) if zh_is_src else (tgt, src)
+        zh_words_k = [cedict.segment_words(zh_words(t)) for t in zh_texts]
+        en_stems_k = [en_keys(t) for t in en_texts]
+        zh_vocab = set().union(*zh_words_k)
+        en_vocab = set().union(*en_stems_k)
+        # Only translations that occur in the other text can ever match: keeping
+        # the sets to those makes them small, and makes "share of words matched"
+        # a share of the words that could have been.
+        z2e, e2z = cedict.reverse(zh_vocab, en_vocab)
+        zh_k = [frozenset(w for w in ws if z2e[w]) for ws in zh_words_k]
+        zh_t = [frozenset().union(*(z2e[w] for w in k)) for k in zh_k]
+        en_k = [frozenset(e for e in es if e2z[e]) for es in en_stems_k]
+        en_t = [frozenset().union(*(e2z[e] for e in k)) for k in en_k]
+        if zh_is_src:
+            src_keys, src_trans, tgt_keys, tgt_trans = zh_k, zh_t, en_k, en_t
+        else:
+            src_keys, src_trans, tgt_keys, tgt_trans = en_k, en_t, zh_k, zh_t
+    elif pair <= (_LATIN_SCRIPT | _CYRILLIC):
+        # Shared political vocabulary is borrowed across these scripts: cognates.
+        sk = [cognate_keys(t, sl) for t in src]
+        tk = [cognate_keys(t, tl) for t in tgt]
+        shared = set().union(*sk) & set().union(*tk)
+        src_keys = [frozenset(k & shared) for k in sk]
+        tgt_keys = [frozenset(k & shared) for k in tk]
+        src_trans, tgt_trans = src_keys, tgt_keys
+    else:
+        src_keys = src_trans = [frozenset()] * len(src)
+        tgt_keys = tgt_trans = [frozenset()] * len(tgt)
+    # An anchor that the other text never shows is no evidence either way.
+    shared = set().union(*src_anchors) & set().union(*tgt_anchors)
+    return (
+        Side(
+            src_keys,
+            src_trans,
+            [frozenset(a & shared) for a in src_anchors],
+            np.array([sentence_length(t) for t in src], dtype=np.float64),
+        ),
+        Side(
+            tgt_keys,
+            tgt_trans,
+            [frozenset(a & shared) for a in tgt_anchors],
+            np.array([sentence_length(t) for t in tgt], dtype=np.float64),
+        ),
+    )
+
+
+@dataclass(slots=True)
+class PairBand:
+    """Pairwise evidence for source sentence s and target sentences t in [lo[s], lo[s] + width).
+
+    ``src[s, t - lo[s]]``: weighted count of items of s with a match in t;
+    ``tgt[s, t - lo[s]]``: the same for the items of t. Outside the band: 0.
+    """
+
+    lo: np.ndarray
+    width: int
+    src: np.ndarray
+    tgt: np.ndarray
+    any: bool  # False when no pair in the band shares anything: lookups can be skipped
+
+
+def pair_band(
+    a: Side,
+    b: Side,
+    lo: np.ndarray,
+    width: int,
+    *,
+    anchor_weight: float,
+    lexical: bool,
+) -> PairBand:
+    n, m = len(a.keys), len(b.keys)
+    src = np.zeros((n, width))
+    tgt = np.zeros((n, width))
+    for s in range(n):
+        t0 = int(lo[s])
+        t1 = min(m, t0 + width)
+        if t1 <= t0:
+            continue
+        ks, ts, an = a.keys[s], a.trans[s], a.anchors[s]
+        row_s, row_t = src[s], tgt[s]
+        if an:
+            for t in range(max(t0, 0), t1):
+                bt = b.anchors[t]
+                if bt:
+                    x = len(an & bt) * anchor_weight
+                    row_s[t - t0] += x
+                    row_t[t - t0] += x
+        if lexical and ks:
+            for t in range(max(t0, 0), t1):
+                row_s[t - t0] += len(ks & b.trans[t])
+                row_t[t - t0] += len(b.keys[t] & ts)
+    return PairBand(lo, width, src, tgt, bool(src.any() or tgt.any()))
+
+
+def totals(side: Side, anchor_weight: float, lexical: bool) -> np.ndarray:
+    """Most a sentence can match: its keys plus its weighted anchors."""
+    return np.array(
+        [
+            (len(k) if lexical else 0) + anchor_weight * len(an)
+            for k, an in zip(side.keys, side.anchors, strict=True)
+        ],
+        dtype=np.float64,
+    )

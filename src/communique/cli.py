@@ -1,0 +1,502 @@
+"""The ``communique`` command: ingest, list, show, search, extract, align, serve.
+
+Tables and panels go to stdout through Rich; ``--json`` prints machine-readable
+output instead (one JSON document, or JSON Lines for ``extract``). Progress
+and per-file errors go to stderr so that stdout stays clean for pipes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from communique import __version__
+
+app = typer.Typer(
+    name="communique",
+    help="Official documents of intergovernmental organizations as a searchable, "
+    "multilingual knowledge base with provenance.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DbOpt = Annotated[
+    Path,
+    typer.Option(
+        "--db",
+        envvar="COMMUNIQUE_DB",
+        help="SQLite database file (created when missing).",
+        show_default=True,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Only documents in this language.")]
+TypeOpt = Annotated[str | None, typer.Option("--type", help="Only documents of this type.")]
+OrgOpt = Annotated[str | None, typer.Option("--org", help="Only documents of this organization.")]
+BodyOpt = Annotated[str | None, typer.Option("--body", help="Only documents of this body.")]
+FromOpt = Annotated[
+    str | None, typer.Option("--from", help="Dated on or after (YYYY, YYYY-MM, YYYY-MM-DD).")
+]
+ToOpt = Annotated[
+    str | None, typer.Option("--to", help="Dated on or before (YYYY, YYYY-MM, YYYY-MM-DD).")
+]
+
+_DEFAULT_DB = Path("communique.db")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"communique {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """communique: documents in, provenance-keeping knowledge out."""
+
+
+def _open(db: Path) -> Any:
+    from communique.store import SchemaError, Store
+
+    try:
+        return Store.open(db)
+    except SchemaError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=None))
+
+
+def _check_dates(date_from: str | None, date_to: str | None) -> None:
+    from communique.search.filters import parse_bound
+
+    for name, value, upper in (("--from", date_from, False), ("--to", date_to, True)):
+        if value:
+            try:
+                parse_bound(value, upper=upper)
+            except ValueError as exc:
+                raise typer.BadParameter(str(exc), param_hint=name) from exc
+
+
+# ------------------------------------------------------------------------ ingest
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    db: DbOpt = _DEFAULT_DB,
+    workers: Annotated[
+        int, typer.Option("--workers", "-j", help="Processes to use (0: one per CPU).")
+    ] = 1,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read, extract and store documents; files already stored are left as they are."""
+    from communique.store import IngestEvent
+
+    store = _open(db)
+    progress = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[current]}"),
+        console=err,
+        transient=not err.is_terminal,
+    )
+    task = progress.add_task("ingest", total=None, current="")
+
+    def on_event(event: IngestEvent) -> None:
+        if event.kind == "start":
+            progress.update(task, total=event.total)
+        else:
+            name = Path(event.path or "").name
+            progress.update(task, completed=event.done, current=name)
+
+    with store, progress:
+        report = store.ingest(paths, progress=on_event, workers=workers)
+
+    if as_json:
+        _json(report.to_dict())
+    else:
+        counts = report.counts()
+        summary = Table(title="ingest", show_header=True)
+        summary.add_column("status")
+        summary.add_column("files", justify="right")
+        for status in ("stored", "unchanged", "failed"):
+            summary.add_row(status, str(counts[status]))
+        out.print(summary)
+        if report.failed:
+            failed = Table(title="failed", show_header=True)
+            failed.add_column("path", overflow="fold")
+            failed.add_column("reason", overflow="fold")
+            for r in report.failed:
+                failed.add_row(r.path, r.reason or "")
+            out.print(failed)
+        out.print(f"{len(report.results)} files in {report.seconds:.2f} s -> {db}")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+# -------------------------------------------------------------------------- list
+
+
+@app.command("list")
+def list_documents(
+    db: DbOpt = _DEFAULT_DB,
+    lang: LangOpt = None,
+    type_: TypeOpt = None,
+    org: OrgOpt = None,
+    body: BodyOpt = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many.")] = None,
+    offset: Annotated[int, typer.Option("--offset")] = 0,
+    sort: Annotated[
+        str, typer.Option("--sort", help="date, -date, name, title, id, ingested (- descends).")
+    ] = "date",
+    as_json: JsonOpt = False,
+) -> None:
+    """List stored documents."""
+    _check_dates(date_from, date_to)
+    with _open(db) as store:
+        try:
+            docs = store.documents(
+                language=lang,
+                type=type_,
+                organization=org,
+                body=body,
+                date_from=date_from,
+                date_to=date_to,
+                limit=limit,
+                offset=offset,
+                sort=sort,
+            )
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+    if as_json:
+        _json([d.to_dict() for d in docs])
+        return
+    table = Table(show_header=True)
+    for col in ("id", "file", "lang", "type", "date", "org", "body", "title"):
+        table.add_column(col, overflow="fold")
+    for d in docs:
+        table.add_row(
+            str(d.id),
+            d.name,
+            d.language,
+            d.type or "",
+            d.date or "",
+            d.organization or "",
+            d.body or "",
+            d.title or "",
+        )
+    out.print(table)
+    out.print(f"{len(docs)} documents")
+
+
+# -------------------------------------------------------------------------- show
+
+
+def render_entities(text: str, mentions: list[Any]) -> str:
+    """``text`` with every value that has a span marked as ``[[surface|kind:value]]``.
+
+    Several values on one span share a mark (``[[surface|kind:value|kind:value]]``).
+    Values inside others (a state inside a commitment's sentence) are marked
+    inside the outer mark; a value whose span crosses an outer one's edge cannot
+    be nested and is left out rather than cut in two.
+    """
+    # Values with the same span share one mark: [[Kazakhstan|state:KZ|meta:KZ]].
+    labels: dict[tuple[int, int], list[str]] = {}
+    for m in mentions:
+        if 0 <= m.start < m.end <= len(text):
+            label = f"{m.kind}:{m.value}" if m.value else m.kind
+            bucket = labels.setdefault((m.start, m.end), [])
+            if label not in bucket:
+                bucket.append(label)
+    # Each node: ((start, end), children); built with a stack of open spans.
+    root: list[tuple[tuple[int, int], list[Any]]] = []
+    stack: list[tuple[tuple[int, int], list[Any]]] = []
+    for start, end in sorted(labels, key=lambda se: (se[0], -se[1])):
+        while stack and stack[-1][0][1] <= start:
+            stack.pop()
+        if stack and end > stack[-1][0][1]:
+            continue
+        node: tuple[tuple[int, int], list[Any]] = ((start, end), [])
+        (stack[-1][1] if stack else root).append(node)
+        stack.append(node)
+
+    def render(start: int, end: int, children: list[tuple[Any, list[Any]]]) -> str:
+        parts: list[str] = []
+        pos = start
+        for (s, e), kids in children:
+            parts.append(text[pos:s])
+            parts.append(f"[[{render(s, e, kids)}|{'|'.join(labels[(s, e)])}]]")
+            pos = e
+        parts.append(text[pos:end])
+        return "".join(parts)
+
+    return render(0, len(text), root)
+
+
+@app.command()
+def show(
+    doc_id: Annotated[int, typer.Argument(metavar="ID", help="Document id (see `list`).")],
+    db: DbOpt = _DEFAULT_DB,
+    entities: Annotated[
+        bool, typer.Option("--entities", help="Mark every extracted value in the text.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one document: metadata and text."""
+    with _open(db) as store:
+        detail = store.document(doc_id)
+    if detail is None:
+        err.print(f"[red]error:[/red] no document {doc_id}")
+        raise typer.Exit(1)
+    if as_json:
+        _json(detail.to_dict())
+        return
+    info = detail.info
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    rec = detail.record
+    rows: list[tuple[str, Any]] = [
+        ("file", info.name),
+        ("path", info.path),
+        ("language", info.language),
+        ("type", info.type),
+        ("title", info.title),
+        ("date", info.date),
+        ("place", info.place),
+        ("organization", info.organization),
+        ("body", info.body),
+        ("states", ", ".join(rec.get("states") or [])),
+        ("organizations", ", ".join(rec.get("organizations") or [])),
+        ("sentences", info.sentences),
+        ("values", len(detail.mentions)),
+        ("warnings", "; ".join(detail.warnings)),
+        ("sha256", info.sha256),
+    ]
+    for key, value in rows:
+        if value not in (None, ""):
+            grid.add_row(key, Text(str(value)))
+    out.print(Panel(grid, title=f"document {info.id}", expand=False))
+    body = render_entities(detail.text, detail.mentions) if entities else detail.text
+    typer.echo(body)
+
+
+# ------------------------------------------------------------------------ search
+
+
+def _snippet_text(snippet: str) -> Text:
+    text = Text()
+    for part in re.split(r"(<mark>.*?</mark>)", snippet):
+        if part.startswith("<mark>"):
+            text.append(html.unescape(part[6:-7]), style="bold yellow")
+        elif part:
+            text.append(html.unescape(part))
+    return text
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help="Words to look for (any of en, zh, ru).")],
+    db: DbOpt = _DEFAULT_DB,
+    lang: LangOpt = None,
+    type_: TypeOpt = None,
+    org: OrgOpt = None,
+    body: BodyOpt = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Hits per page.")] = 20,
+    offset: Annotated[int, typer.Option("--offset", min=0)] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Search sentences (BM25), best first."""
+    _check_dates(date_from, date_to)
+    with _open(db) as store:
+        result = store.search(
+            query,
+            lang=lang,
+            type=type_,
+            organization=org,
+            body=body,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit,
+            offset=offset,
+        )
+    if as_json:
+        _json(
+            {
+                "query": result.query,
+                "terms": result.terms,
+                "mode": result.mode,
+                "total": result.total,
+                "total_documents": result.total_documents,
+                "limit": result.limit,
+                "offset": result.offset,
+                "hits": [h.to_dict() for h in result.hits],
+                "facets": result.facets,
+            }
+        )
+        return
+    table = Table(show_header=True)
+    table.add_column("#", justify="right")
+    table.add_column("score", justify="right")
+    table.add_column("document", overflow="fold")
+    table.add_column("sent.", justify="right")
+    table.add_column("sentence", overflow="fold")
+    for n, hit in enumerate(result.hits, start=offset + 1):
+        table.add_row(
+            str(n),
+            f"{hit.score:.2f}",
+            f"{hit.document_id}: {hit.file}",
+            str(hit.sentence_index),
+            _snippet_text(hit.snippet),
+        )
+    out.print(table)
+    mode = " (no sentence has every term: any term)" if result.mode == "OR" else ""
+    out.print(f"{result.total} sentences in {result.total_documents} documents{mode}")
+
+
+# ----------------------------------------------------------------------- extract
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Files or folders.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON record per line (JSON Lines).")
+    ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", "-j", help="Processes to use (0: one per CPU).")
+    ] = 1,
+) -> None:
+    """Extract the record of each file without storing it."""
+    from communique.pipeline import iter_process
+
+    failed = 0
+    for outcome in iter_process(files, workers=workers):
+        if outcome.document is None:
+            failed += 1
+            err.print(f"{outcome.path}: {outcome.error}", markup=False)
+            continue
+        record = outcome.document.extraction.to_record()
+        if as_json:
+            typer.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        sys.stdout.flush()
+    raise typer.Exit(1 if failed else 0)
+
+
+# ------------------------------------------------------------------------- align
+
+
+@app.command()
+def align(
+    source: Annotated[Path, typer.Argument(help="A document.")],
+    target: Annotated[Path, typer.Argument(help="The same document in another language.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Align the sentences of a document with those of its translation."""
+    from communique.align import cli_align
+
+    try:
+        result = cli_align(source, target)
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}", markup=True)
+        raise typer.Exit(1) from exc
+    if as_json:
+        _json(result)
+        return
+    src = result.get("source_sentences", [])
+    tgt = result.get("target_sentences", [])
+    table = Table(show_header=True)
+    table.add_column("source", overflow="fold")
+    table.add_column("target", overflow="fold")
+    for s_idx, t_idx in result.get("links", []):
+        table.add_row(
+            Text(" ".join(src[i] for i in s_idx)),
+            Text(" ".join(tgt[i] for i in t_idx)),
+        )
+    out.print(table)
+
+
+# ------------------------------------------------------------------ stats/delete
+
+
+@app.command()
+def stats(db: DbOpt = _DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Counts of what the database holds."""
+    with _open(db) as store:
+        st = store.stats()
+    if as_json:
+        _json(st.to_dict())
+        return
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    for key, value in st.to_dict().items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        grid.add_row(key, Text(str(value)))
+    out.print(Panel(grid, title="communique", expand=False))
+
+
+@app.command()
+def delete(
+    doc_id: Annotated[int, typer.Argument(metavar="ID")],
+    db: DbOpt = _DEFAULT_DB,
+) -> None:
+    """Delete a document and everything extracted from it."""
+    with _open(db) as store:
+        gone = store.delete(doc_id)
+    if not gone:
+        err.print(f"[red]error:[/red] no document {doc_id}")
+        raise typer.Exit(1)
+    out.print(f"deleted document {doc_id}")
+
+
+# ------------------------------------------------------------------------- serve
+
+
+@app.command()
+def serve(
+    db: DbOpt = _DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+) -> None:
+    """Serve the REST API and the web UI."""
+    import uvicorn
+
+    from communique.service import create_app
+
+    uvicorn.run(create_app(db), host=host, port=port)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,118 @@
+"""Commitments: sentences in which the issuing side binds itself or its bodies to act by a
+stated time.
+
+A sentence qualifies when it carries both an obligation or intent cue (``will``,
+``agreed to``, ``it is important to ensure``; ``商定``, ``应``, ``以备``; ``будут``,
+``договорились``, ``необходимо обеспечить``) and a time limit that is not already past
+at the document's date (``not later than January 1, 2004``, ``by the next meeting``,
+``2003年底前``, ``до конца 2003 года``). A past date in a report of what was done is not a
+limit, and a sentence with an intent but no time ("will intensify the exchange of
+views") is not a commitment.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from communique.extract.dates import parse_deadline
+from communique.records import Commitment, SegmentedDocument, Sentence
+
+_CUE = {
+    "en": re.compile(
+        r"\b(?:will|shall|agreed?|agrees|decided?|decides|instruct(?:s|ed)?|entrust(?:s|ed)?"
+        r"|tasked|need\s+to\s+(?:make\s+sure|ensure)|(?:important|necessary|essential|expedient"
+        r"|advisable)\s+(?:to|that)|should|must|are\s+to|is\s+to|intends?\s+to|intended\s+to"
+        r"|undertakes?\s+to|undertook\s+to|commit(?:s|ted)?\s+to|with\s+a\s+view\s+to"
+        r"|continues?\s+to|resolved\s+to)\b",
+        re.IGNORECASE,
+    ),
+    "zh": re.compile(
+        r"将|商定|决定|责成|应(?!对|用|邀)|以备|同意|需要|必须|争取|确保|拟|承诺|委托|要求"
+    ),
+    "ru": re.compile(
+        r"(?<!\w)(?:будут|будет|обязуются|обязуется|договорились|договорилась|поручить|поручили"
+        r"|поручено|поручает|необходимо|решили|примут|намерены|намерен|следует|должны|должен"
+        r"|должна|предстоит|согласились|приложат|обеспечат|постановили|постановляет)(?!\w)",
+        re.IGNORECASE,
+    ),
+}
+
+# Only the issuing organization's own bodies (and the organization) can bind themselves.
+_ACTOR_KINDS = ["organization", "body"]
+
+
+def find_commitments(
+    seg: SegmentedDocument, kb: Any, doc_date: str | None, organization: str | None
+) -> list[Commitment]:
+    lang = seg.language if seg.language in _CUE else "en"
+    cue = _CUE[lang]
+    out: list[Commitment] = []
+    for sent in seg.sentences:
+        found = parse_deadline(sent.text, lang, doc_date)
+        if found is None:
+            continue
+        cues = [m.start() for m in cue.finditer(sent.text)]
+        if not cues and lang == "ru":
+            cues = _ru_future_verbs(sent.text)
+        if not cues:
+            continue
+        day, d_start, d_end = found
+        out.append(
+            Commitment(
+                sentence=sent.text,
+                deadline=day,
+                deadline_text=sent.text[d_start:d_end],
+                actor=_actor(sent, lang, kb, organization, cues[-1]),
+                start=sent.start,
+                end=sent.end,
+                sentence_index=sent.index,
+                deadline_start=sent.start + d_start,
+                deadline_end=sent.start + d_end,
+            )
+        )
+    return out
+
+
+@lru_cache(maxsize=1)
+def _morph() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def _ru_future_verbs(text: str) -> list[int]:
+    """Offsets of perfective future verbs ("подготовит", "завершат"): Russian states what a
+    body will do with the bare future, no auxiliary."""
+    morph = _morph()
+    out = []
+    for m in re.finditer(r"[а-яё]+", text, re.IGNORECASE):
+        tag = morph.parse(m.group(0).lower())[0].tag
+        if "VERB" in tag and "futr" in tag and "3per" in tag:
+            out.append(m.start())
+    return out
+
+
+def _actor(sent: Sentence, lang: str, kb: Any, organization: str | None, cue_at: int) -> str | None:
+    """The issuing organization's body named before the last cue (the subject of "the Council
+    ... will prepare"), else the issuing organization itself."""
+    if kb is None:
+        return organization
+    try:
+        matches = kb.find(sent.text, lang, kinds=_ACTOR_KINDS, organization=organization)
+    except TypeError:  # a knowledge object without the organization keyword
+        matches = kb.find(sent.text, lang, kinds=_ACTOR_KINDS)
+    own = [
+        m
+        for m in matches
+        if m.start < cue_at
+        and m.code != organization
+        and (organization is None or kb.root(m.code) == organization)
+    ]
+    if own:
+        return str(own[-1].code)
+    return organization
+
+
+__all__ = ["find_commitments"]

@@ -1,0 +1,1164 @@
+"""Calendar references in English, Chinese and Russian text, normalized to ISO at their precision.
+
+Rules, not a statistical parser: official documents write dates in a handful of
+fixed shapes, and the hard part is what is *not* a date (resolution numbers,
+counts, ordinals). Month names come from CLDR (babel) and, for the Russian cases
+CLDR does not carry (``в июне``), from pymorphy3's inflection of the CLDR
+nominative. Relative references (``this year``, ``去年``, ``в прошлом году``, a bare
+month used as an event adjective) are resolved against the reference date and
+dropped when there is none.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from communique.records import Mention, SegmentedDocument
+
+YEAR_MIN = 1900
+YEAR_MAX = 2100
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    start: int
+    end: int
+    surface: str
+    value: str  # ISO to its precision: "2002-11-23", "2002-06", "2003"
+    precision: str  # "day" | "month" | "year"
+    end_value: str | None = None  # last day/month/year of a range
+    relative: bool = False  # resolved against the reference date
+    kind: str = "date"  # "date" | "range" | "deadline"
+
+
+@dataclass(frozen=True, slots=True)
+class Malformed:
+    """Something written as a date that no calendar has (``June 31, 2003``, ``202年6月22日``)."""
+
+    start: int
+    end: int
+    surface: str
+    reason: str
+
+
+# ------------------------------------------------------------------ helpers
+
+
+class _Invalid(Exception):
+    """A date-shaped span whose fields are impossible."""
+
+
+def _iso(y: int, m: int | None = None, d: int | None = None) -> str:
+    if not YEAR_MIN <= y <= YEAR_MAX:
+        raise _Invalid(f"year {y} out of range")
+    if m is None:
+        return f"{y:04d}"
+    if not 1 <= m <= 12:
+        raise _Invalid(f"month {m} out of range")
+    if d is None:
+        return f"{y:04d}-{m:02d}"
+    if not 1 <= d <= calendar.monthrange(y, m)[1]:
+        raise _Invalid(f"day {d} does not exist in {y:04d}-{m:02d}")
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _precision(value: str) -> str:
+    return {4: "year", 7: "month"}.get(len(value), "day")
+
+
+def parse_ref(ref: str | None) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of an ISO reference date of any precision, or None."""
+    if not ref:
+        return None
+    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", ref)
+    if not m:
+        return None
+    return (
+        int(m.group(1)),
+        int(m.group(2)) if m.group(2) else None,
+        int(m.group(3)) if m.group(3) else None,
+    )
+
+
+def last_day(value: str) -> str:
+    """The latest ISO day an ISO value of any precision allows."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return f"{parts[0]:04d}-12-31"
+    if len(parts) == 2:
+        y, m = parts
+        return f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
+    return value
+
+
+def first_day(value: str) -> str:
+    parts = [int(p) for p in value.split("-")]
+    y, m, d = [*parts, 1, 1][:3]
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def day_before(iso_day: str) -> str:
+    return (date.fromisoformat(iso_day) - timedelta(days=1)).isoformat()
+
+
+# Seasons end with their last month; winter spans the new year.
+SEASON_END = {"spring": (0, 5), "summer": (0, 8), "autumn": (0, 11), "winter": (1, 2)}
+
+
+def season_end(year: int, season: str) -> str:
+    dy, m = SEASON_END[season]
+    return last_day(f"{year + dy:04d}-{m:02d}")
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_ZH_DIGIT = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def _zh_int(s: str) -> int:
+    """Arabic (ASCII or full-width) or Chinese numerals: 2002, ２００２, 二〇〇二, 十一, 二十三."""
+    s = s.translate(_FULLWIDTH)
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, units = s.partition("十")
+        return (_ZH_DIGIT[tens] if tens else 1) * 10 + (_ZH_DIGIT[units] if units else 0)
+    n = 0
+    for ch in s:
+        n = n * 10 + _ZH_DIGIT[ch]
+    return n
+
+
+# ------------------------------------------------------------- month tables
+
+
+def _case_variants(words: list[str]) -> list[str]:
+    """lower, Capitalized and UPPER forms: anchors are case-sensitive because that is fast."""
+    return [v for w in words for v in (w.lower(), w.capitalize(), w.upper())]
+
+
+def _alt(words: list[str]) -> str:
+    """A regex alternation, longest first so that ``June`` is not read as ``Jun``."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _en_months() -> tuple[dict[str, int], dict[str, int]]:
+    from babel.dates import get_month_names
+
+    wide = {str(v).lower(): k for k, v in get_month_names("wide", locale="en").items()}
+    abbr = {str(v).lower(): k for k, v in get_month_names("abbreviated", locale="en").items()}
+    abbr["sept"] = 9
+    return wide, abbr
+
+
+@lru_cache(maxsize=1)
+def _ru_months() -> tuple[dict[str, int], dict[str, int]]:
+    """(genitive -> month, every other case form -> month)."""
+    from babel.dates import get_month_names
+
+    gen = {str(v).lower(): k for k, v in get_month_names("wide", locale="ru").items()}
+    other: dict[str, int] = {}
+    nom = {k: str(v).lower() for k, v in get_month_names("wide", "stand-alone", "ru").items()}
+    for k, v in nom.items():
+        other[v] = k
+    try:
+        import pymorphy3
+
+        morph = pymorphy3.MorphAnalyzer()
+        for k, v in nom.items():
+            parsed = morph.parse(v)[0]
+            for case in ("datv", "accs", "ablt", "loct"):
+                form = parsed.inflect({case})
+                if form is not None:
+                    other[form.word.replace("ё", "е")] = k
+                    other[form.word] = k
+    except ImportError:  # pragma: no cover - pymorphy3 is a declared dependency
+        pass
+    for k, v in get_month_names("abbreviated", locale="ru").items():
+        other.setdefault(str(v).lower(), k)
+    for form in list(gen):
+        other.pop(form, None)
+    return gen, other
+
+
+# --------------------------------------------------------------- rules
+
+
+# A candidate before overlap resolution: a valid DateMatch or a Malformed span.
+_Cand = DateMatch | Malformed
+_Handler = Callable[[re.Match[str], tuple[int, int | None, int | None] | None], "_Cand | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    handler: _Handler
+    group: int = 0  # which group's span is the date's span
+    # Rules with an anchor run only in small windows around the anchor's hits (a month
+    # name, "year"): one cheap scan instead of a scan per rule is what makes this fast.
+    anchor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleSet:
+    rules: tuple[_Rule, ...]
+    anchors: dict[str, re.Pattern[str]]
+
+
+def _mk(
+    m: re.Match[str],
+    value: str,
+    *,
+    end_value: str | None = None,
+    relative: bool = False,
+    group: int | str = 0,
+) -> DateMatch:
+    s, e = m.span(group)
+    return DateMatch(
+        start=s,
+        end=e,
+        surface=m.string[s:e],
+        value=value,
+        precision=_precision(value),
+        end_value=end_value,
+        relative=relative,
+        kind="range" if end_value is not None else "date",
+    )
+
+
+def _guard(build: Callable[[], DateMatch | None], m: re.Match[str]) -> _Cand | None:
+    try:
+        return build()
+    except _Invalid as exc:
+        return Malformed(m.start(), m.end(), m.group(0), str(exc))
+
+
+def _recent_month(ref: tuple[int, int | None, int | None], month: int, mode: str) -> str:
+    """A bare month name: the most recent such month not after the reference (``the October
+    terrorist act`` in a November 2002 text is October 2002); ``next`` looks forward."""
+    y, rm, _ = ref
+    rm = rm or 12
+    if mode == "next":
+        return _iso(y if month > rm else y + 1, month)
+    if mode == "last":
+        return _iso(y if month < rm else y - 1, month)
+    if mode == "this":
+        return _iso(y, month)
+    return _iso(y if month <= rm else y - 1, month)
+
+
+# Words that make the following number an identifier, not a year.
+_DESIGNATOR_EN = re.compile(
+    r"(?:\b(?:resolutions?|res|no|nos|number|numbers|nr|article|articles|art|paragraph|paragraphs"
+    r"|para|paras|page|pages|pp?|section|chapter|annex|document|documents|doc|decision|decisions"
+    r"|decree|decrees|law|order|item|items|rule|rules|code|flight|protocol|circular|report|a/res"
+    r"|s/res|tel|phone|fax)\.?|[№#§]|\bs/|\ba/)\s*$",
+    re.IGNORECASE,
+)
+_DESIGNATOR_RU = re.compile(
+    r"(?:\b(?:резолюци\w*|постановлени\w*|решени\w*|указ\w*|закон\w*|стать\w*|ст|пункт\w*|п|пп"
+    r"|номер\w*|раздел\w*|глав\w*|приложени\w*|документ\w*|рейс\w*|тел|факс)\.?|[№#§])\s*$",
+    re.IGNORECASE,
+)
+_LIST_TAIL = re.compile(r"(?:[\d/()]+\s*(?:,|;|and|&|или|и|и/или)\s*)+$", re.IGNORECASE)
+_COUNT_EN = re.compile(
+    r"\s*(?:%|percent|per cent|people|persons|person|men|women|children|troops|soldiers|"
+    r"servicemen|officers|members|participants|delegates|students|experts|refugees|km|kilometers|"
+    r"kilometres|miles|meters|metres|m\b|kg|tons|tonnes|t\b|hectares|ha\b|units|copies|pieces|"
+    r"projects|million|billion|thousand|hundred|dollars|usd|euros?|yuan|rubles|roubles|times|"
+    r"hours|minutes|seconds|days|weeks|months|vehicles|aircraft|tanks|items|words|pages|cases|"
+    r"sq|square|cubic|mw|kw|gw|bbl|barrels|dead|killed|injured|wounded|victims|casualties)\b",
+    re.IGNORECASE,
+)
+_COUNT_RU = re.compile(
+    r"\s*(?:%|процент\w*|человек\w*|чел\b|тонн\w*|км\b|километр\w*|метр\w*|га\b|гектар\w*|"
+    r"единиц\w*|экземпляр\w*|млн|млрд|тыс|миллион\w*|миллиард\w*|тысяч\w*|доллар\w*|евро|"
+    r"юан\w*|рубл\w*|раз\b|час\w*|минут\w*|дн\w*|недел\w*|месяц\w*|военнослужащ\w*|"
+    r"участник\w*|делегат\w*|студент\w*|эксперт\w*|беженц\w*|погибш\w*|раненых|жертв\w*)",
+    re.IGNORECASE,
+)
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th|-th|-й|-го|-м|-я|-е|-летие|-ти)\b", re.IGNORECASE)
+
+
+def _is_identifier(text: str, start: int, end: int, lang: str) -> bool:
+    """True when a four-digit number is a resolution/article number, a count or an ordinal."""
+    before = text[max(0, start - 80) : start]
+    if before.endswith(("/", ".", ",")) and not before.endswith(", "):
+        return True
+    if re.search(r"(?:[$€£¥₽]|\b(?:USD|EUR|RMB|CNY|RUB|US\$|rubles?|yuan|dollars?))\s*$", before):
+        return True  # an amount
+    if re.search(r"\d\s*[-–—]\s*$", before):
+        return True  # the tail of a numeric range that was not a year range
+    before = _LIST_TAIL.sub("", before)
+    designator = _DESIGNATOR_RU if lang == "ru" else _DESIGNATOR_EN
+    if designator.search(before):
+        return True
+    after = text[end : end + 24]
+    if _ORDINAL_AFTER.match(after):
+        return True
+    if re.match(r"[.,]\d|\s*[-–—]\s*\d", after):
+        return True
+    count = _COUNT_RU if lang == "ru" else _COUNT_EN
+    return bool(count.match(after))
+
+
+# ------------------------------------------------------------------ English
+
+
+_EN_SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn"}
+_EN_SEASONS["winter"] = "winter"
+_DASH = r"\s*(?:-|–|—|to|through|and)\s*"
+_ORD = r"(?:st|nd|rd|th)?"
+
+
+@lru_cache(maxsize=1)
+def _en_rules() -> _RuleSet:
+    wide, abbr = _en_months()
+    months = {**abbr, **wide}
+    mon = rf"(?:{_alt(list(wide))}|(?:{_alt(list(abbr))})\.?)"
+    mon_wide = rf"(?:{_alt([w.capitalize() for w in wide])})"
+
+    def mnum(s: str) -> int:
+        return months[s.rstrip(".").lower()]
+
+    rules: list[_Rule] = []
+
+    def add(
+        pattern: str,
+        handler: _Handler,
+        flags: int = re.IGNORECASE,
+        group: int = 0,
+        anchor: str | None = None,
+    ) -> None:
+        rules.append(_Rule(re.compile(pattern, flags), handler, group, anchor))
+
+    # July 30-31, 2014 / July 30 - August 2, 2014
+    def mdy_range(m: re.Match[str], ref: object) -> _Cand | None:
+        def build() -> DateMatch:
+            y = int(m["y"])
+            m1 = mnum(m["m1"])
+            m2 = mnum(m["m2"]) if m["m2"] else m1
+            v1, v2 = _iso(y, m1, int(m["d1"])), _iso(y, m2, int(m["d2"]))
+            if v2 <= v1:
+                raise _Invalid("range ends before it starts")
+            return _mk(m, v1, end_value=v2)
+
+        return _guard(build, m)
+
+    add(
+        rf"\b(?P<m1>{mon})\s+(?P<d1>\d{{1,2}}){_ORD}{_DASH}(?:(?P<m2>{mon})\s+)?(?P<d2>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})\b",
+        mdy_range,
+        anchor="month@0",
+    )
+
+    # 30-31 July 2014 / 30 July - 2 August 2014
+    def dmy_range(m: re.Match[str], ref: object) -> _Cand | None:
+        def build() -> DateMatch:
+            y = int(m["y"])
+            m2 = mnum(m["m2"])
+            m1 = mnum(m["m1"]) if m["m1"] else m2
+            v1, v2 = _iso(y, m1, int(m["d1"])), _iso(y, m2, int(m["d2"]))
+            if v2 <= v1:
+                raise _Invalid("range ends before it starts")
+            return _mk(m, v1, end_value=v2)
+
+        return _guard(build, m)
+
+    add(
+        rf"\b(?P<d1>\d{{1,2}}){_ORD}(?:\s+(?P<m1>{mon}))?{_DASH}(?P<d2>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m2>{mon}),?\s+(?P<y>\d{{4}})\b",
+        dmy_range,
+        anchor="month@24",
+    )
+
+    # November 23, 2002
+    def mdy(m: re.Match[str], ref: object) -> _Cand | None:
+        return _guard(lambda: _mk(m, _iso(int(m["y"]), mnum(m["m"]), int(m["d"]))), m)
+
+    add(rf"\b(?P<m>{mon})\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})\b", mdy, anchor="month@0")
+    # 23 November 2002 / 23rd of November, 2002
+    add(
+        rf"\b(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m>{mon}),?\s+(?P<y>\d{{4}})\b",
+        mdy,
+        anchor="month@24",
+    )
+
+    # June 2002 / June of 2002
+    def my(m: re.Match[str], ref: object) -> _Cand | None:
+        return _guard(lambda: _mk(m, _iso(int(m["y"]), mnum(m["m"]))), m)
+
+    add(rf"\b(?P<m>{mon})(?:\s+of)?,?\s+(?P<y>\d{{4}})\b", my, anchor="month@0")
+
+    # October of this year / October last year
+    def m_rel(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None:
+            return None
+        dy = {"this": 0, "current": 0, "last": -1, "previous": -1, "next": 1, "following": 1}
+        y = ref[0] + dy[m["w"].lower()]
+        return _guard(lambda: _mk(m, _iso(y, mnum(m["m"])), relative=True), m)
+
+    add(
+        rf"\b(?P<m>{mon_wide})(?:\s+of)?\s+(?:the\s+)?(?P<w>this|current|last|previous|next|following)\s+year\b",
+        m_rel,
+        flags=0,
+        anchor="month@0",
+    )
+
+    # June 15 / 15 June, no year: the reference year
+    def md(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None:
+            return None
+        return _guard(lambda: _mk(m, _iso(ref[0], mnum(m["m"]), int(m["d"])), relative=True), m)
+
+    add(
+        rf"\b(?P<m>{mon_wide})\s+(?P<d>\d{{1,2}}){_ORD}\b(?!\s*[,.]?\s*\d)",
+        md,
+        flags=0,
+        anchor="month@0",
+    )
+    add(
+        rf"\b(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m>{mon_wide})\b(?!\s*,?\s*\d)",
+        md,
+        flags=0,
+        anchor="month@24",
+    )
+
+    # A bare month: "in October", "the October terrorist act", "last March"
+    def bare(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None:
+            return None
+        pre = m["pre"].lower()
+        month = m.group(2)
+        if month == "May" and pre not in {"in", "since", "during", "until", "last", "next"}:
+            return None  # the modal verb
+        mode = pre if pre in {"last", "next", "this"} else "recent"
+        return _guard(
+            lambda: _mk(m, _recent_month(ref, mnum(month), mode), relative=True, group=2), m
+        )
+
+    add(
+        rf"\b(?P<pre>[Ii]n|[Ss]ince|[Dd]uring|[Uu]ntil|[Tt]ill|[Ff]rom|[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|mid-|[Tt]he|[Bb]y)[\s]*(?<=\s|-)({mon_wide})\b(?!\s*,?\s*\d)",
+        bare,
+        flags=0,
+        group=2,
+        anchor="month@12",
+    )
+
+    # the autumn of this year / this autumn
+    def season_rel(
+        m: re.Match[str], ref: tuple[int, int | None, int | None] | None
+    ) -> _Cand | None:
+        if ref is None:
+            return None
+        dy = {"this": 0, "current": 0, "last": -1, "previous": -1, "next": 1, "following": 1}
+        return _guard(lambda: _mk(m, _iso(ref[0] + dy[m["w"].lower()]), relative=True), m)
+
+    add(
+        r"\b(?:the\s+)?(?:spring|summer|autumn|fall|winter)\s+of\s+(?:the\s+)?(?P<w>this|current|last|previous|next|following)\s+year\b",
+        season_rel,
+        anchor="year@40",
+    )
+    add(
+        r"\b(?P<w>this|last|next)\s+(?:spring|summer|autumn|fall|winter)\b",
+        season_rel,
+        anchor="season@8",
+    )
+
+    # this year / last year's / next year (not "over the last year": a period)
+    def year_rel(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None:
+            return None
+        w = m["w"].lower()
+        if w in {"last", "past"} and m["the"] and not m["pos"]:
+            return None
+        if w == "past":
+            return None
+        dy = {"this": 0, "current": 0, "last": -1, "next": 1, "coming": 1}
+        return _guard(lambda: _mk(m, _iso(ref[0] + dy[w]), relative=True), m)
+
+    add(
+        r"\b(?P<the>the\s+)?(?P<w>this|current|last|past|next|coming)\s+year(?P<pos>'s|’s)?\b(?!\s*-)",
+        year_rel,
+        anchor="year@20",
+    )
+
+    _add_years(add, "en")
+    anchors = {
+        # Capitalized and UPPER only: English month names are proper nouns, and a
+        # lowercase alternation is ten times slower to scan for.
+        "month": re.compile(_alt([v for w in [*wide, *abbr] for v in (w.capitalize(), w.upper())])),
+        "year": re.compile(r"[Yy]ear|YEAR"),
+        "season": re.compile(_alt(_case_variants(list(_EN_SEASONS)))),
+    }
+    return _RuleSet(tuple(rules), anchors)
+
+
+def _left_ok(m: re.Match[str], banned: str) -> bool:
+    """The character before the match is not one of ``banned`` (or a word character).
+
+    Checked here rather than with a leading look-behind, which would stop ``re`` from
+    skipping ahead to the next digit."""
+    s = m.start()
+    return s == 0 or not (m.string[s - 1].isalnum() or m.string[s - 1] in banned)
+
+
+def _add_numeric(add: Callable[..., None]) -> None:
+    def dmy(m: re.Match[str], ref: object) -> _Cand | None:
+        if not _left_ok(m, ".-/"):
+            return None
+        return _guard(lambda: _mk(m, _iso(int(m["y"]), int(m["m"]), int(m["d"]))), m)
+
+    add(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?![\d.]\d)", dmy)
+
+
+def _add_years(add: Callable[..., None], lang: str) -> None:
+    """Four-digit years, year ranges and ISO days, unless the number is an identifier or a
+    count. One pattern for all three: every one of them starts with four digits."""
+
+    def year(m: re.Match[str], ref: object) -> _Cand | None:
+        if m["nd"]:  # 15.06.2001
+            if not _left_ok(m, ".-/"):
+                return None
+            return _guard(lambda: _mk(m, _iso(int(m["ny"]), int(m["nm"]), int(m["nd"]))), m)
+        if not _left_ok(m, "./_"):
+            return None
+        y1 = int(m["y"])
+        if m["im"]:
+            if m.start() > 0 and m.string[m.start() - 1] == "-":
+                return None
+            return _guard(lambda: _mk(m, _iso(y1, int(m["im"]), int(m["id"]))), m)
+        if not YEAR_MIN <= y1 <= YEAR_MAX:
+            return None
+        if (
+            m.start() > 0
+            and m.string[m.start() - 1] == "-"
+            and re.search(r"\d\s*-$", m.string[max(0, m.start() - 8) : m.start()])
+        ):
+            return None
+        if m["y2"]:
+            y2s = m["y2"]
+            y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
+            if YEAR_MIN <= y1 < y2 <= YEAR_MAX and y2 - y1 <= 100:
+                if _is_identifier(m.string, m.start(), m.start(), lang):
+                    return None
+                return _mk(m, _iso(y1), end_value=_iso(y2))
+            if len(y2s) == 4:
+                return None  # "1441-1442": a range of numbers, not of years
+        if not m["suffix"] and _is_identifier(m.string, m.start("y"), m.end("y"), lang):
+            return None
+        return _mk(m, _iso(y1), group="y" if not m["suffix"] else 0)
+
+    if lang == "ru":
+        suffix = (
+            r"(?P<suffix>\s*(?:годами|годах|годов|годам|годы|году|года|годом|годе|год"
+            r"|гг\.|г\.|гг(?!\w)|г(?!\w)))?"
+        )
+    else:
+        suffix = r"(?P<suffix>(?!))?"
+    add(
+        r"(?P<nd>\d{1,2})\.(?P<nm>\d{1,2})\.(?P<ny>\d{4})(?![\d.]\d)|"
+        r"(?P<y>\d{4})(?:-(?P<im>\d{2})-(?P<id>\d{2})(?![\d-])"
+        r"|\s*[-–—]\s*(?P<y2>\d{4}|\d{2})(?![\w%]|[.,]\d))?"
+        rf"(?![\w%]|[.,]\d){suffix}",
+        year,
+    )
+
+
+# ------------------------------------------------------------------ Russian
+
+
+_RU_REL = {
+    "этого": 0,
+    "этом": 0,
+    "текущего": 0,
+    "текущем": 0,
+    "нынешнего": 0,
+    "нынешнем": 0,
+    "сего": 0,
+    "прошлого": -1,
+    "прошлом": -1,
+    "минувшего": -1,
+    "минувшем": -1,
+    "предыдущего": -1,
+    "следующего": 1,
+    "следующем": 1,
+    "будущего": 1,
+    "будущем": 1,
+    "наступающего": 1,
+    "наступающем": 1,
+    "позапрошлого": -2,
+    "позапрошлом": -2,
+}
+# Every case form of a month starts with one of these (the rules check the whole form).
+_RU_MONTH_STEMS = (
+    "январ",
+    "феврал",
+    "март",
+    "апрел",
+    "май",
+    "мая",
+    "мае",
+    "маю",
+    "маем",
+    "июн",
+    "июл",
+    "август",
+    "сентябр",
+    "октябр",
+    "ноябр",
+    "декабр",
+    "янв",
+    "фев",
+    "мар",
+    "апр",
+    "авг",
+    "сен",
+    "окт",
+    "ноя",
+    "дек",
+)
+_RU_YEAR_WORD = r"(?:\s*(?:года|г\.|г(?!\w)))"
+
+
+@lru_cache(maxsize=1)
+def _ru_rules() -> _RuleSet:
+    gen, other = _ru_months()
+    months = {**other, **gen}
+    mgen = rf"(?:{_alt(list(gen))})"
+    many = rf"(?:{_alt(list(months))})"
+    rel = _alt(list(_RU_REL))
+
+    def mnum(s: str) -> int:
+        return months[s.lower()]
+
+    rules: list[_Rule] = []
+
+    def add(
+        pattern: str,
+        handler: _Handler,
+        flags: int = re.IGNORECASE,
+        group: int = 0,
+        anchor: str | None = None,
+    ) -> None:
+        rules.append(_Rule(re.compile(pattern, flags), handler, group, anchor))
+
+    # 30-31 июля 2014 г. / 30 июля - 2 августа 2014 года / с 30 по 31 июля 2014 года
+    def dmy_range(m: re.Match[str], ref: object) -> _Cand | None:
+        def build() -> DateMatch:
+            y = int(m["y"])
+            m2 = mnum(m["m2"])
+            m1 = mnum(m["m1"]) if m["m1"] else m2
+            v1, v2 = _iso(y, m1, int(m["d1"])), _iso(y, m2, int(m["d2"]))
+            if v2 <= v1:
+                raise _Invalid("range ends before it starts")
+            return _mk(m, v1, end_value=v2)
+
+        return _guard(build, m)
+
+    add(
+        rf"(?<!\w)(?:с\s+)?(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{mgen}))?\s*(?:-|–|—|по|и)\s*(?P<d2>\d{{1,2}})\s+(?P<m2>{mgen})\s+(?P<y>\d{{4}}){_RU_YEAR_WORD}?",
+        dmy_range,
+        anchor="month@24",
+    )
+
+    def dmy(m: re.Match[str], ref: object) -> _Cand | None:
+        return _guard(lambda: _mk(m, _iso(int(m["y"]), mnum(m["m"]), int(m["d"]))), m)
+
+    add(
+        rf"(?<!\w)(?P<d>\d{{1,2}})\s+(?P<m>{mgen})\s+(?P<y>\d{{4}}){_RU_YEAR_WORD}?",
+        dmy,
+        anchor="month@6",
+    )
+
+    # 23 ноября этого года
+    def dm_rel(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None:
+            return None
+        y = ref[0] + _RU_REL[m["w"].lower()]
+        return _guard(lambda: _mk(m, _iso(y, mnum(m["m"]), int(m["d"])), relative=True), m)
+
+    add(
+        rf"(?<!\w)(?P<d>\d{{1,2}})\s+(?P<m>{mgen})\s+(?P<w>{rel})\s+года\b",
+        dm_rel,
+        anchor="month@6",
+    )
+
+    # в июне 2002 года / июнь 2002 г.
+    def my(m: re.Match[str], ref: object) -> _Cand | None:
+        return _guard(lambda: _mk(m, _iso(int(m["y"]), mnum(m["m"]))), m)
+
+    add(rf"(?<!\w)(?P<m>{many})\s+(?P<y>\d{{4}}){_RU_YEAR_WORD}?", my, anchor="month@0")
+
+    # в октябре прошлого года
+    def m_rel(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None:
+            return None
+        y = ref[0] + _RU_REL[m["w"].lower()]
+        return _guard(lambda: _mk(m, _iso(y, mnum(m["m"])), relative=True), m)
+
+    add(rf"(?<!\w)(?P<m>{many})\s+(?P<w>{rel})\s+года\b", m_rel, anchor="month@0")
+
+    # 23 ноября (no year): the reference year
+    def dm(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None:
+            return None
+        return _guard(lambda: _mk(m, _iso(ref[0], mnum(m["m"]), int(m["d"])), relative=True), m)
+
+    add(rf"(?<![\w.])(?P<d>\d{{1,2}})\s+(?P<m>{mgen})\b(?!\s*\d)", dm, anchor="month@6")
+
+    # в октябре (no year)
+    def bare(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None:
+            return None
+        return _guard(
+            lambda: _mk(m, _recent_month(ref, mnum(m["m"]), "recent"), relative=True, group=1), m
+        )
+
+    add(
+        rf"(?<!\w)(?:в|с|до|к|после|since)\s+((?P<m>{many}))\b(?!\s*\d)",
+        bare,
+        group=1,
+        anchor="month@8",
+    )
+
+    # осенью этого года; в прошлом году; текущего года; прошлогодний саммит
+    def y_rel(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None:
+            return None
+        return _guard(lambda: _mk(m, _iso(ref[0] + _RU_REL[m["w"].lower()]), relative=True), m)
+
+    add(
+        rf"(?<!\w)(?:(?:весной|летом|осенью|зимой)\s+)?(?P<w>{rel})\s+год(?:а|у)\b",
+        y_rel,
+        anchor="year@40",
+    )
+
+    def last_year_adj(
+        m: re.Match[str], ref: tuple[int, int | None, int | None] | None
+    ) -> _Cand | None:
+        if ref is None:
+            return None
+        return _guard(lambda: _mk(m, _iso(ref[0] - 1), relative=True), m)
+
+    add(r"(?<!\w)прошлогодн\w*", last_year_adj, anchor="year@8")
+
+    _add_years(add, "ru")
+    anchors = {
+        "month": re.compile(_alt(_case_variants(list(_RU_MONTH_STEMS)))),
+        "year": re.compile(r"[Гг]од|ГОД"),
+    }
+    return _RuleSet(tuple(rules), anchors)
+
+
+# ------------------------------------------------------------------ Chinese
+
+
+_ZY = r"(?:[0-9０-９]{1,4}|[〇○零一二三四五六七八九]{4})"  # year digits, malformed lengths included
+_ZY4 = r"(?:[0-9０-９]{4}|[〇○零一二三四五六七八九]{4})"
+_ZM = r"(?:[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])"
+_ZD = r"(?:[0-9０-９]{1,2}|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+_ZTO = r"\s*(?:至|到|－|-|—|–|~|～|—)\s*"
+_ZH_REL = {"今": 0, "本": 0, "去": -1, "明": 1, "前": -2, "后": 2, "來": 1}
+
+
+@lru_cache(maxsize=1)
+def _zh_rules() -> _RuleSet:
+    rules: list[_Rule] = []
+
+    def add(pattern: str, handler: _Handler, group: int = 0, anchor: str | None = None) -> None:
+        rules.append(_Rule(re.compile(pattern), handler, group, anchor))
+
+    def range_ymd(m: re.Match[str], ref: object) -> _Cand | None:
+        def build() -> DateMatch:
+            y = _zh_int(m["y"])
+            m1 = _zh_int(m["m1"])
+            m2 = _zh_int(m["m2"]) if m["m2"] else m1
+            v1, v2 = _iso(y, m1, _zh_int(m["d1"])), _iso(y, m2, _zh_int(m["d2"]))
+            if v2 <= v1:
+                raise _Invalid("range ends before it starts")
+            return _mk(m, v1, end_value=v2)
+
+        return _guard(build, m)
+
+    add(
+        rf"(?P<y>{_ZY})\s*年\s*(?P<m1>{_ZM})\s*月\s*(?P<d1>{_ZD})\s*[日号]?{_ZTO}(?:(?P<m2>{_ZM})\s*月\s*)?(?P<d2>{_ZD})\s*[日号]",
+        range_ymd,
+    )
+
+    # 1972年9年11日: a typo that no reading makes a date
+    def broken(m: re.Match[str], ref: object) -> _Cand | None:
+        return Malformed(m.start(), m.end(), m.group(0), "month written with 年")
+
+    add(rf"{_ZY}\s*年\s*{_ZM}\s*年\s*{_ZD}\s*[日号]", broken)
+
+    def ymd(m: re.Match[str], ref: object) -> _Cand | None:
+        return _guard(lambda: _mk(m, _iso(_zh_int(m["y"]), _zh_int(m["m"]), _zh_int(m["d"]))), m)
+
+    add(rf"(?P<y>{_ZY})\s*年\s*(?P<m>{_ZM})\s*月\s*(?P<d>{_ZD})\s*[日号]", ymd)
+
+    def ym(m: re.Match[str], ref: object) -> _Cand | None:
+        return _guard(lambda: _mk(m, _iso(_zh_int(m["y"]), _zh_int(m["m"]))), m)
+
+    add(rf"(?P<y>{_ZY4})\s*年\s*(?P<m>{_ZM})\s*月(?!份?\s*[0-9０-９])", ym)
+
+    def yrange(m: re.Match[str], ref: object) -> _Cand | None:
+        y1, y2 = _zh_int(m["y1"]), _zh_int(m["y2"])
+        if not (YEAR_MIN <= y1 < y2 <= YEAR_MAX):
+            return None
+        return _mk(m, _iso(y1), end_value=_iso(y2))
+
+    add(rf"(?P<y1>{_ZY4})\s*年?{_ZTO}(?P<y2>{_ZY4})\s*年", yrange)
+
+    def y(m: re.Match[str], ref: object) -> _Cand | None:
+        yy = _zh_int(m["y"])
+        if not YEAR_MIN <= yy <= YEAR_MAX:
+            return None
+        return _mk(m, _iso(yy))
+
+    add(rf"(?<![0-9０-９])(?P<y>{_ZY4})\s*年(?!\s*[0-9０-９]{{1,2}}\s*年)", y)
+
+    # 今年10月 / 去年 / 明年3月5日
+    def rel(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None:
+            return None
+        yy = ref[0] + _ZH_REL[m["w"]]
+        mm = _zh_int(m["m"]) if m["m"] else None
+        dd = _zh_int(m["d"]) if m["d"] else None
+        return _guard(lambda: _mk(m, _iso(yy, mm, dd), relative=True), m)
+
+    add(
+        rf"(?<![过以之同当])(?P<w>[今去明])年(?!代|纪|龄|级|轻)(?:\s*(?P<m>{_ZM})\s*月(?:\s*(?P<d>{_ZD})\s*[日号])?)?",
+        rel,
+    )
+
+    # 11月23日 (no year): the reference year
+    def md(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None:
+            return None
+        return _guard(
+            lambda: _mk(m, _iso(ref[0], _zh_int(m["m"]), _zh_int(m["d"])), relative=True), m
+        )
+
+    add(rf"(?<![0-9０-９年])(?P<m>{_ZM})\s*月\s*(?P<d>{_ZD})\s*[日号]", md)
+    _add_numeric(add)
+    return _RuleSet(tuple(rules), {})
+
+
+# ------------------------------------------------------------------ API
+
+
+def _rules(lang: str) -> _RuleSet:
+    if lang == "zh":
+        return _zh_rules()
+    if lang == "ru":
+        return _ru_rules()
+    return _en_rules()
+
+
+# How far past an anchor hit an anchored rule may match (the longest shapes are ranges
+# such as "July 30th - August 2nd, 2014"). How far before it is the rule's own "@lead".
+_FORWARD = 48
+
+
+def _candidates(text: str, lang: str, ref: str | None) -> Iterator[_Cand]:
+    ref_t = parse_ref(ref)
+    ruleset = _rules(lang)
+    hits = {name: [m.span() for m in pat.finditer(text)] for name, pat in ruleset.anchors.items()}
+    n = len(text)
+    for rule in ruleset.rules:
+        if rule.anchor is None:
+            matches: Iterator[re.Match[str]] = rule.pattern.finditer(text)
+        else:
+            name, _, lead = rule.anchor.partition("@")
+            matches = _windowed(rule.pattern, text, hits[name], n, int(lead or 0))
+        for m in matches:
+            cand = rule.handler(m, ref_t)
+            if cand is not None:
+                yield cand
+
+
+def _windowed(
+    pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]], n: int, lead: int
+) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` that start at most ``lead`` characters before an anchor hit
+    (exactly at it when ``lead`` is 0) and cover it."""
+    seen: set[tuple[int, int]] = set()
+    for s, e in spans:
+        if lead == 0:
+            m = pattern.match(text, s, min(n, e + _FORWARD))
+            if m is not None and m.span() not in seen:
+                seen.add(m.span())
+                yield m
+            continue
+        for m in pattern.finditer(text, max(0, s - lead), min(n, e + _FORWARD)):
+            if m.start() <= e and m.end() >= s and m.span() not in seen:
+                seen.add(m.span())
+                yield m
+
+
+def _scan(text: str, lang: str, ref: str | None) -> list[_Cand]:
+    """Leftmost-longest non-overlapping candidates, malformed spans included so that a
+    broken date is not re-read as a shorter valid one (``1972年9年11日`` is not ``1972``)."""
+    cands = sorted(_candidates(text, lang, ref), key=lambda c: (c.start, -(c.end - c.start)))
+    out: list[_Cand] = []
+    last_end = -1
+    for c in cands:
+        if c.start >= last_end:
+            out.append(c)
+            last_end = c.end
+    return out
+
+
+def find_dates(text: str, lang: str, ref: str | None = None) -> list[DateMatch]:
+    """Every valid calendar reference in ``text``, sorted by start, non-overlapping."""
+    return [c for c in _scan(text, lang, ref) if isinstance(c, DateMatch)]
+
+
+def find_malformed_dates(text: str, lang: str) -> list[Malformed]:
+    """Date-shaped spans with impossible fields (``June 31, 2003``, ``202年6月22日``)."""
+    return [c for c in _scan(text, lang, None) if isinstance(c, Malformed)]
+
+
+def date_mentions(seg: SegmentedDocument, ref: str | None) -> list[Mention]:
+    """One ``date`` Mention per value; a range gives one per end, on the same span."""
+    out: list[Mention] = []
+    for d in find_dates(seg.text, seg.language, ref):
+        sent = seg.sentence_at(d.start)
+        idx = sent.index if sent is not None else -1
+        attrs = {"precision": d.precision, "relative": d.relative, "kind": d.kind}
+        values = [d.value] if d.end_value is None else [d.value, d.end_value]
+        for v in values:
+            out.append(Mention("date", v, d.start, d.end, d.surface, idx, dict(attrs)))
+    return out
+
+
+# ------------------------------------------------------------------ deadlines
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A time limit written in a sentence: the latest ISO day it allows (None for an event
+    with no year, "by the next meeting") and the span of its own words."""
+
+    day: str | None
+    start: int
+    end: int
+    surface: str
+
+
+_EN_SEASON_WORD = re.compile(r"\b(spring|summer|autumn|fall|winter)\b", re.IGNORECASE)
+_RU_SEASON = {"весн": "spring", "лет": "summer", "осен": "autumn", "зим": "winter"}
+_RU_SEASON_WORD = re.compile(r"(?<!\w)(весн|лет|осен|зим)(?:ой|ом|ью|а|у|е|ы)(?!\w)", re.IGNORECASE)
+_ZH_SEASON = {"春": "spring", "夏": "summer", "秋": "autumn", "冬": "winter"}
+
+# What the words before a date make of it: "end" allows up to the date's last day,
+# "before" up to the day before it starts, "season" up to the season's last day.
+_EN_CUE = re.compile(
+    r"(?P<cue>(?:\b(?:not|no)\s+later\s+than|\b(?:before|by|until|till|prior\s+to|to|at)\s+the\s+end\s+of"
+    r"|\bthe\s+end\s+of|\bby|\bbefore|\bprior\s+to|\bduring|\bin\s+the\s+course\s+of|\bwithin"
+    r"|\bthroughout|\b(?:in|by)\s+(?:the\s+)?(?:spring|summer|autumn|fall|winter)\s+of|\bin|\bon"
+    r"|\bscheduled\s+for)\s+(?:the\s+year\s+)?)$",
+    re.IGNORECASE,
+)
+_RU_CUE = re.compile(
+    r"(?P<cue>(?:(?<!\w)не\s+(?:позднее|позже)|(?<!\w)до\s+(?:конца|окончания|истечения)"
+    r"|(?<!\w)к\s+концу|(?<!\w)в\s+течение|(?<!\w)в\s+ходе|(?<!\w)до|(?<!\w)к|(?<!\w)в|(?<!\w)на"
+    r"|(?<!\w)(?:весной|летом|осенью|зимой))\s+)$",
+    re.IGNORECASE,
+)
+_EVENT_EN = re.compile(
+    r"(?:\b(?P<prep>by|at|before|to|prior\s+to|ahead\s+of|in\s+time\s+for|for\s+approval\s+(?:by|at))\s+)?"
+    r"\b(?P<np>the\s+(?:next|forthcoming|upcoming|coming|following|subsequent)\s+"
+    r"(?:[\w()\-]+\s+){0,4}?(?:meeting|summit|session|sitting|conference|forum|council)s?)\b",
+    re.IGNORECASE,
+)
+_EVENT_STOP_EN = re.compile(
+    r"[,.;:!?]|\b(?:for|with|which|that|who|where|when|will|shall|should|would|and|so|as|"
+    r"whereas|while|because)\b",
+    re.IGNORECASE,
+)
+_EVENT_RU = re.compile(
+    r"(?:(?<!\w)(?P<prep>к|на|до|перед)\s+)?"
+    r"(?P<np>(?:следующ|очередн|предстоящ|ближайш|будущ)\w*\s+(?:[\w()\-]+\s+){0,3}?"
+    r"(?:саммит|заседани|встреч|сесси|совещани|конференци|форум)\w*)",
+    re.IGNORECASE,
+)
+_EVENT_STOP_RU = re.compile(
+    r"[,.;:!?]|(?<!\w)(?:для|с\s+целью|котор\w+|чтобы|а\s+также|и|будут|будет)(?!\w)",
+    re.IGNORECASE,
+)
+_EVENT_ZH = re.compile(r"下次|下一次|下届|下一届|即将举行的|即将召开的|即将举办的|明年|下一轮")
+_ZH_MEETING = re.compile(r"(?:会议|会晤|峰会|大会|会)(?:前|之前|以前|时|期间)")
+
+
+def _date_deadline(d: DateMatch, cue: str, lang: str) -> str | None:
+    """The latest day a date allows, given the words before it."""
+    value = d.end_value or d.value
+    c = re.sub(r"\s+", " ", cue.strip().lower())
+    season: str | None = None
+    if lang == "ru":
+        sm = _RU_SEASON_WORD.search(cue + " " + d.surface)
+        if sm:
+            season = _RU_SEASON[sm.group(1).lower()]
+    else:
+        sm = _EN_SEASON_WORD.search(c + " " + d.surface)
+        if sm:
+            season = _EN_SEASONS[sm.group(1).lower()]
+    if season and d.precision == "year":
+        return season_end(int(value[:4]), season)
+    if c in {"before", "prior to", "до", "перед"} and d.precision == "day":
+        return day_before(first_day(d.value))
+    return last_day(value)
+
+
+def find_deadlines(text: str, lang: str, ref: str | None) -> list[Deadline]:
+    """Every time limit in ``text`` that is not already past at ``ref``."""
+    dates = find_dates(text, lang, ref)
+    out: list[Deadline] = []
+    if lang == "zh":
+        out.extend(_zh_deadlines(text, dates, ref))
+    else:
+        out.extend(_cued_deadlines(text, dates, lang))
+        out.extend(_event_deadlines(text, dates, lang))
+    ref_t = parse_ref(ref)
+    if ref_t is not None:
+        # a limit already past when the text was adopted reports a fact, it binds no one
+        y, mo, dd = ref_t
+        ref_day = last_day(_iso(y, mo, dd))
+        out = [d for d in out if d.day is None or d.day > ref_day]
+    # one deadline per span: an event phrase that holds a cued date is the same limit
+    out.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    kept: list[Deadline] = []
+    for d in out:
+        if kept and d.start < kept[-1].end:
+            prev = kept[-1]
+            if (d.day or "") > (prev.day or ""):
+                kept[-1] = Deadline(d.day, prev.start, prev.end, prev.surface)
+            continue
+        kept.append(d)
+    return kept
+
+
+def _cued_deadlines(text: str, dates: list[DateMatch], lang: str) -> Iterator[Deadline]:
+    cue_re = _RU_CUE if lang == "ru" else _EN_CUE
+    for d in dates:
+        before = text[max(0, d.start - 40) : d.start]
+        m = cue_re.search(before)
+        if m is None:
+            continue
+        start = d.start - len(before) + m.start("cue")
+        yield Deadline(_date_deadline(d, m["cue"], lang), start, d.end, text[start : d.end])
+
+
+def _event_deadlines(text: str, dates: list[DateMatch], lang: str) -> Iterator[Deadline]:
+    event_re, stop_re = (_EVENT_RU, _EVENT_STOP_RU) if lang == "ru" else (_EVENT_EN, _EVENT_STOP_EN)
+    for m in event_re.finditer(text):
+        start = m.start("prep") if m["prep"] else m.start("np")
+        # the event's noun phrase goes on ("of the heads of state in 2003") up to a clause edge
+        stop = stop_re.search(text, m.end(), min(len(text), m.end() + 160))
+        end = stop.start() if stop else min(len(text), m.end() + 160)
+        end = len(text[:end].rstrip())
+        inside = [d for d in dates if start <= d.start and d.end <= end]
+        if inside:
+            d = inside[-1]
+            cue = text[max(m.end(), d.start - 40) : d.start]
+            stop_at = max(d.end, m.end())
+            yield Deadline(_date_deadline(d, cue, lang), start, stop_at, text[start:stop_at])
+        elif m["prep"]:
+            if lang == "ru":
+                # no articles to chain a complement: keep the head and its capitalized names
+                tail = re.match(r"(?:\s+[А-ЯЁA-Z][\w\-]*)*", text[m.end() :])
+                end = m.end() + (tail.end() if tail else 0)
+            yield Deadline(None, start, end, text[start:end])
+
+
+def _zh_deadlines(text: str, dates: list[DateMatch], ref: str | None) -> Iterator[Deadline]:
+    for d in dates:
+        after = text[d.end : d.end + 8]
+        before = text[max(0, d.start - 6) : d.start]
+        lead = re.search(r"(?:不迟于|最迟于|最晚于|在|于|到|至|截至)\s*$", before)
+        start = d.start - (len(before) - lead.start()) if lead else d.start
+        m = re.match(r"\s*(?:年底|年末|底|末)?\s*(?:前|之前|以前|为止|内|期间)", after)
+        if m:
+            yield Deadline(
+                last_day(d.end_value or d.value),
+                start,
+                d.end + m.end(),
+                text[start : d.end + m.end()],
+            )
+            continue
+        m = re.match(r"\s*(?:年)?\s*([春夏秋冬])(?:季|天)", after)
+        if m and d.precision == "year":
+            end = d.end + m.end()
+            yield Deadline(
+                season_end(int(d.value[:4]), _ZH_SEASON[m.group(1)]), start, end, text[start:end]
+            )
+            continue
+        if lead and lead.group(0).strip() in {"不迟于", "最迟于", "最晚于"}:
+            yield Deadline(last_day(d.end_value or d.value), start, d.end, text[start : d.end])
+            continue
+        if lead and lead.group(0).strip() == "于" and re.search(r"将\s*于\s*$", before):
+            yield Deadline(last_day(d.end_value or d.value), start, d.end, text[start : d.end])
+    for m in _EVENT_ZH.finditer(text):
+        close = _ZH_MEETING.search(text, m.end(), min(len(text), m.end() + 24))
+        if close is None or re.search(r"[，。；：,;]", text[m.end() : close.start()]):
+            continue
+        # back to the clause's preposition (kept) or to 以备 / punctuation (dropped)
+        lo = m.start()
+        while lo > 0 and m.start() - lo < 20:
+            ch = text[lo - 1]
+            if ch in "，。；：,;、（(“\n":
+                break
+            if text[lo - 2 : lo] == "以备":
+                break
+            lo -= 1
+            if ch in "在于":
+                break
+        end = close.end()
+        inside = [d for d in dates if lo <= d.start and d.end <= end]
+        day = last_day(inside[-1].end_value or inside[-1].value) if inside else None
+        yield Deadline(day, lo, end, text[lo:end])
+
+
+def parse_deadline(text: str, lang: str, ref: str | None) -> tuple[str | None, int, int] | None:
+    """The latest day a sentence allows and the span of that deadline's words, or None when
+    the sentence states no time limit. A dated limit beats an undated event."""
+    found = find_deadlines(text, lang, ref)
+    if not found:
+        return None
+    best = max(found, key=lambda d: (d.day is not None, d.day or ""))
+    return best.day, best.start, best.end
+
+
+__all__ = [
+    "DateMatch",
+    "Deadline",
+    "Malformed",
+    "date_mentions",
+    "day_before",
+    "find_dates",
+    "find_deadlines",
+    "find_malformed_dates",
+    "first_day",
+    "last_day",
+    "parse_deadline",
+    "parse_ref",
+    "season_end",
+]

@@ -1,0 +1,159 @@
+"""Read: from a file to its decoded text (RawDocument), or a ReadError saying why not.
+
+Supported: plain text (.txt, .md) in any common encoding, HTML (main text),
+PDF (text layer) and DOCX. A file that cannot be read is refused with a
+one-line reason; nothing half-decoded is ever returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from communique.readers.docx import docx_text
+from communique.readers.html import decode_html, html_text
+from communique.readers.pdf import pdf_text
+from communique.readers.text import DecodeFailure, decode_text
+from communique.records import RawDocument, ReadError
+
+MAX_FILE_SIZE = 100 * 1024 * 1024  # bytes
+
+# suffix -> format
+SUPPORTED_SUFFIXES: dict[str, str] = {
+    ".txt": "txt",
+    ".md": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
+
+
+def _read_txt(data: bytes) -> tuple[str, str | None, str | None]:
+    text, encoding = decode_text(data)
+    return text, encoding, None
+
+
+def _read_html(data: bytes) -> tuple[str, str | None, str | None]:
+    markup, encoding = decode_html(data)
+    text, title = html_text(markup)
+    return text, encoding, title
+
+
+def _read_pdf(data: bytes) -> tuple[str, str | None, str | None]:
+    text, title = pdf_text(data)
+    return text, None, title
+
+
+def _read_docx(data: bytes) -> tuple[str, str | None, str | None]:
+    text, title = docx_text(data)
+    return text, None, title
+
+
+_READERS: dict[str, Callable[[bytes], tuple[str, str | None, str | None]]] = {
+    "txt": _read_txt,
+    "html": _read_html,
+    "pdf": _read_pdf,
+    "docx": _read_docx,
+}
+
+
+def read(path: str | Path, max_size: int | None = None) -> RawDocument:
+    """Read one file. Raises ReadError(path, reason) when it cannot be turned into text.
+
+    ``max_size`` (bytes) defaults to the module's MAX_FILE_SIZE at call time.
+    """
+    if max_size is None:
+        max_size = MAX_FILE_SIZE
+    p = Path(path)
+    shown = str(path)
+    suffix = p.suffix.lower()
+    fmt = SUPPORTED_SUFFIXES.get(suffix)
+    if fmt is None:
+        raise ReadError(
+            shown,
+            f"unsupported file type '{suffix}'" if suffix else "unsupported file type (no suffix)",
+        )
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise ReadError(shown, "is a directory")
+        if size > max_size:
+            raise ReadError(shown, f"file too large ({_mb(size)} MB > {_mb(max_size)} MB limit)")
+        data = p.read_bytes()
+    except PermissionError as exc:
+        raise ReadError(shown, "permission denied") from exc
+    except FileNotFoundError as exc:
+        raise ReadError(shown, "file not found") from exc
+    except IsADirectoryError as exc:
+        raise ReadError(shown, "is a directory") from exc
+    except OSError as exc:
+        raise ReadError(shown, f"cannot read: {exc.strerror or exc}") from exc
+    if not data:
+        raise ReadError(shown, "empty file")
+    try:
+        text, encoding, title = _READERS[fmt](data)
+    except DecodeFailure as exc:
+        raise ReadError(shown, str(exc)) from exc
+    return RawDocument(
+        path=shown,
+        name=p.name,
+        format=fmt,
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        encoding=encoding,
+        title_hint=title,
+    )
+
+
+def _mb(size: int) -> str:
+    value = size / (1024 * 1024)
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files to read: ones given directly as they are, folders walked recursively.
+
+    Folders are walked in sorted order, hidden files and folders skipped, and a
+    folder reached twice through symbolic links is walked once. Files found in
+    folders are limited to supported suffixes; a file named directly is yielded
+    whatever it is, so that the caller can report it.
+    """
+    seen_dirs: set[str] = set()
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            yield from _walk(p, seen_dirs)
+        else:
+            yield p
+
+
+def _walk(folder: Path, seen_dirs: set[str]) -> Iterator[Path]:
+    try:
+        real = os.path.realpath(folder)
+    except OSError:
+        return
+    if real in seen_dirs:
+        return
+    seen_dirs.add(real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            if entry.is_dir():
+                yield from _walk(path, seen_dirs)
+            elif entry.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+                yield path
+        except OSError:
+            continue
+
+
+__all__ = ["MAX_FILE_SIZE", "SUPPORTED_SUFFIXES", "iter_files", "read"]

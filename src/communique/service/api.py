@@ -1,0 +1,159 @@
+"""The JSON API, version 1."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+
+from communique import __version__
+from communique.service import data
+from communique.service.models import (
+    DocumentDetail,
+    DocumentList,
+    ErrorResponse,
+    Health,
+    SearchResponse,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["api v1"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorResponse, "description": "A parameter is malformed."},
+}
+
+
+def get_store(request: Request) -> Any:
+    return request.app.state.stores.get()
+
+
+Store = Annotated[Any, Depends(get_store)]
+Lang = Annotated[str | None, Query(description="ISO 639-1 language: en, zh, ru ...")]
+Type = Annotated[str | None, Query(description="communique, declaration, press_release ...")]
+Org = Annotated[str | None, Query(description="Issuing organization's code, e.g. SCO.")]
+Body = Annotated[str | None, Query(description="Issuing body's code, e.g. CMFA.")]
+From = Annotated[
+    str | None, Query(alias="from", description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+]
+To = Annotated[
+    str | None,
+    Query(
+        alias="to",
+        description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD (a year or month is taken whole).",
+    ),
+]
+Offset = Annotated[int, Query(ge=0, description="Results to skip.")]
+
+
+def _filters(
+    lang: str | None,
+    type: str | None,
+    org: str | None,
+    body: str | None,
+    date_from: str | None,
+    date_to: str | None,
+) -> dict[str, str | None]:
+    try:
+        lower = data.date_param(date_from, upper=False)
+    except ValueError as exc:
+        raise HTTPException(422, f"from: {exc}") from None
+    try:
+        upper = data.date_param(date_to, upper=True)
+    except ValueError as exc:
+        raise HTTPException(422, f"to: {exc}") from None
+    return {
+        "type": data.clean(type),
+        "organization": data.clean(org),
+        "body": data.clean(body),
+        "date_from": lower,
+        "date_to": upper,
+        "language": data.clean(lang),
+    }
+
+
+@router.get("/health", response_model=Health, summary="Is the store reachable")
+def health(store: Store) -> Health:
+    return Health(status="ok", version=__version__, documents=data.document_count(store))
+
+
+@router.get(
+    "/search",
+    response_model=SearchResponse,
+    responses=_ERRORS,
+    summary="Full-text search over sentences",
+)
+def search(
+    store: Store,
+    q: Annotated[
+        str, Query(description="Words to find; quotes, * and operators are taken literally.")
+    ],
+    lang: Lang = None,
+    type: Type = None,
+    org: Org = None,
+    body: Body = None,
+    date_from: From = None,
+    date_to: To = None,
+    limit: Annotated[int, Query(description=f"Hits per page, at most {data.MAX_LIMIT}.")] = 20,
+    offset: Offset = 0,
+) -> SearchResponse:
+    if not q.strip():
+        raise HTTPException(422, "q: an empty query finds nothing; list /api/v1/documents instead")
+    filters = _filters(lang, type, org, body, date_from, date_to)
+    filters["lang"] = filters.pop("language")
+    limit = data.clamp_limit(limit, 20)
+    try:
+        result = data.store_search(store, q, **filters, limit=limit, offset=offset)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return data.search_response(result, limit=limit, offset=offset)
+
+
+@router.get(
+    "/documents",
+    response_model=DocumentList,
+    responses=_ERRORS,
+    summary="List documents, filtered and paginated",
+)
+def documents(
+    store: Store,
+    lang: Lang = None,
+    type: Type = None,
+    org: Org = None,
+    body: Body = None,
+    date_from: From = None,
+    date_to: To = None,
+    limit: Annotated[int, Query(description=f"Documents per page, at most {data.MAX_LIMIT}.")] = 50,
+    offset: Offset = 0,
+    sort: Annotated[
+        str,
+        Query(description="date, name, title, id or ingested; a leading - sorts descending."),
+    ] = "-date",
+) -> DocumentList:
+    filters = _filters(lang, type, org, body, date_from, date_to)
+    limit = data.clamp_limit(limit, 50)
+    try:
+        docs = store.documents(**filters, limit=limit, offset=offset, sort=sort)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    listed = [data.document_info(d) for d in docs]
+    return DocumentList(
+        documents=listed,
+        count=len(listed),
+        total=data.document_total(store, filters),
+        limit=limit,
+        offset=offset,
+        sort=sort,
+    )
+
+
+@router.get(
+    "/documents/{doc_id}",
+    response_model=DocumentDetail,
+    responses={404: {"model": ErrorResponse, "description": "No such document."}, **_ERRORS},
+    summary="One document: metadata, text, sentences and mentions with spans, record",
+)
+def document(store: Store, doc_id: int) -> DocumentDetail:
+    found = store.document(doc_id)
+    if found is None:
+        raise HTTPException(404, f"no document with id {doc_id}")
+    return data.document_detail(found)

@@ -1,0 +1,182 @@
+"""The store's schema as an ordered list of migrations.
+
+``MIGRATIONS[i]`` takes a database from schema version ``i`` to ``i + 1``. A
+migration is never edited once released: a change to the schema is a new entry
+at the end. :func:`migrate` applies the missing ones in order, each inside its
+own ``BEGIN IMMEDIATE`` transaction together with the ``schema_version`` row
+that records it, so a crash leaves the database at a whole version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+# v1: documents and everything read out of them. Offsets are character offsets
+# into documents.text; mentions with sentence = -1 come from the record header.
+_V1 = """
+CREATE TABLE documents (
+    id            INTEGER PRIMARY KEY,
+    sha256        TEXT NOT NULL UNIQUE,
+    path          TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    format        TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    encoding      TEXT,
+    language      TEXT NOT NULL,
+    type          TEXT,
+    title         TEXT,
+    date          TEXT,
+    place         TEXT,
+    organization  TEXT,
+    body          TEXT,
+    header        TEXT,
+    text          TEXT NOT NULL,
+    record        TEXT NOT NULL,
+    warnings      TEXT NOT NULL DEFAULT '[]',
+    ingested_at   TEXT NOT NULL
+);
+
+CREATE TABLE paragraphs (
+    doc_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx     INTEGER NOT NULL,
+    start   INTEGER NOT NULL,
+    "end"   INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, idx)
+) WITHOUT ROWID;
+
+CREATE TABLE sentences (
+    id         INTEGER PRIMARY KEY,
+    doc_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,
+    paragraph  INTEGER NOT NULL,
+    start      INTEGER NOT NULL,
+    "end"      INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    terms      TEXT NOT NULL,
+    UNIQUE (doc_id, idx)
+);
+
+CREATE TABLE mentions (
+    id        INTEGER PRIMARY KEY,
+    doc_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    surface   TEXT NOT NULL,
+    sentence  INTEGER NOT NULL,
+    attrs     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX mentions_doc ON mentions (doc_id, start);
+CREATE INDEX mentions_kind_value ON mentions (kind, value);
+"""
+
+# v2: full-text index over the sentences' index terms (words for zh, lemmas for
+# ru), filled from the rows a v1 database already holds. The store indexes new
+# sentences itself, in the transaction that inserts them: a per-row insert
+# trigger doubled the cost of writing a document. Deletes and updates (rare,
+# and deletes arrive by cascade from documents) are kept in step by triggers.
+_V2 = """
+CREATE VIRTUAL TABLE sentences_fts USING fts5 (
+    terms,
+    content = 'sentences',
+    content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER sentences_fts_delete AFTER DELETE ON sentences BEGIN
+    INSERT INTO sentences_fts (sentences_fts, rowid, terms) VALUES ('delete', old.id, old.terms);
+END;
+
+CREATE TRIGGER sentences_fts_update AFTER UPDATE OF terms ON sentences BEGIN
+    INSERT INTO sentences_fts (sentences_fts, rowid, terms) VALUES ('delete', old.id, old.terms);
+    INSERT INTO sentences_fts (rowid, terms) VALUES (new.id, new.terms);
+END;
+
+INSERT INTO sentences_fts (sentences_fts) VALUES ('rebuild');
+"""
+
+# v3: the filters of listing and search (language, type, organization, body,
+# date range) as indexes.
+_V3 = """
+CREATE INDEX documents_language ON documents (language, date);
+CREATE INDEX documents_type ON documents (type, date);
+CREATE INDEX documents_organization ON documents (organization, body, date);
+CREATE INDEX documents_body ON documents (body, date);
+CREATE INDEX documents_date ON documents (date);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
+LATEST = len(MIGRATIONS)
+
+
+class SchemaError(RuntimeError):
+    """The database was written by a newer communique than this one."""
+
+
+def statements(script: str) -> list[str]:
+    """Split a script into complete SQL statements (trigger bodies stay whole).
+
+    ``executescript`` would commit any open transaction first, which is exactly
+    what a migration must not do.
+    """
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if not exists:
+        return 0
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
+    """Bring ``conn`` (autocommit mode) to schema version ``target``; returns it."""
+    if target > LATEST:
+        raise ValueError(f"no schema version {target} (latest is {LATEST})")
+    version = current_version(conn)
+    if version > LATEST:
+        raise SchemaError(
+            f"database schema version {version} is newer than this communique ({LATEST})"
+        )
+    while version < target:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            # Another process may have migrated while this one waited for the lock.
+            version = current_version(conn)
+            if version >= target:
+                conn.execute("COMMIT")
+                break
+            for stmt in statements(MIGRATIONS[version]):
+                conn.execute(stmt)
+            version += 1
+            conn.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                (version, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
+
+
+__all__ = ["LATEST", "MIGRATIONS", "SchemaError", "current_version", "migrate", "statements"]

@@ -1,0 +1,552 @@
+"""The SQLite store: one file holding documents, sentences, extracted values and the index.
+
+Each document is written in one ``BEGIN IMMEDIATE ... COMMIT`` transaction
+(document row, paragraphs, sentences with their index terms, mentions; the FTS5
+index follows the sentences through triggers), so a reader never sees half a
+document and a failure leaves nothing behind. A file is identified by the
+SHA-256 of its bytes: ingesting it again changes nothing at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from communique.records import ProcessedDocument
+from communique.search import SearchResult, search
+from communique.search.filters import Filters
+from communique.store.migrations import LATEST, current_version, migrate
+from communique.store.models import (
+    DocumentDetail,
+    DocumentInfo,
+    IngestEvent,
+    IngestReport,
+    IngestResult,
+    MentionInfo,
+    ParagraphInfo,
+    SentenceInfo,
+    Stats,
+)
+
+DEFAULT_DB = "communique.db"
+ENV_DB = "COMMUNIQUE_DB"
+
+_SORTS = {
+    "date": "d.date IS NULL, d.date, d.id",
+    "-date": "d.date IS NULL, d.date DESC, d.id DESC",
+    "name": "d.name, d.id",
+    "-name": "d.name DESC, d.id DESC",
+    "title": "d.title IS NULL, d.title, d.id",
+    "-title": "d.title IS NULL, d.title DESC, d.id DESC",
+    "id": "d.id",
+    "-id": "d.id DESC",
+    "ingested": "d.ingested_at, d.id",
+    "-ingested": "d.ingested_at DESC, d.id DESC",
+}
+
+_INFO_COLUMNS = (
+    "d.id, d.name, d.path, d.format, d.size, d.sha256, d.language, d.type, d.title, d.date, "
+    "d.place, d.organization, d.body, d.ingested_at, "
+    "(SELECT count(*) FROM sentences s WHERE s.doc_id = d.id)"
+)
+
+Progress = Callable[[IngestEvent], None]
+
+
+def default_db() -> str:
+    """``$COMMUNIQUE_DB`` when set, else ``communique.db`` in the working directory."""
+    return os.environ.get(ENV_DB) or DEFAULT_DB
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _info(row: Sequence[Any]) -> DocumentInfo:
+    return DocumentInfo(*row)
+
+
+def mention_rows(
+    processed: ProcessedDocument,
+) -> list[tuple[str, str, int, int, str, int, dict[str, Any]]]:
+    """Every extracted value as (kind, value, start, end, surface, sentence, attrs).
+
+    ``Extraction.mentions`` holds the values found by span; persons, instruments
+    and commitments are carried in their own lists, so they are folded in here
+    as mentions of their kind with their particulars in ``attrs``. A value found
+    twice at the same span is stored once, its attributes merged.
+    """
+    ext = processed.extraction
+    text = processed.doc.text
+    rows: dict[tuple[str, int, int, str], dict[str, Any]] = {}
+    order: list[tuple[str, int, int, str]] = []
+
+    def add(
+        kind: str, value: str, start: int, end: int, sentence: int, attrs: dict[str, Any]
+    ) -> None:
+        if start < 0 or end < 0:
+            start = end = -1
+            sentence = -1
+        key = (kind, start, end, value)
+        if key in rows:
+            rows[key]["attrs"].update({k: v for k, v in attrs.items() if v is not None})
+            return
+        surface = text[start:end] if start >= 0 else value
+        rows[key] = {"surface": surface, "sentence": sentence, "attrs": dict(attrs)}
+        order.append(key)
+
+    for m in ext.mentions:
+        add(m.kind, m.value, m.start, m.end, m.sentence, dict(m.attrs))
+    for m in ext.positions:
+        add(m.kind or "position", m.value, m.start, m.end, m.sentence, dict(m.attrs))
+    for p in ext.persons:
+        add(
+            "person",
+            p.name,
+            p.start,
+            p.end,
+            p.sentence,
+            {"role": p.role, "country": p.country, "office": p.office},
+        )
+    meeting_people = [("chair", ext.meeting.chair)] + [
+        ("participant", p) for p in ext.meeting.participants
+    ]
+    for role, p in meeting_people:
+        if p is None:
+            continue
+        add(
+            "person",
+            p.name,
+            p.start,
+            p.end,
+            p.sentence,
+            {"role": p.role, "country": p.country, "office": p.office, "meeting": role},
+        )
+    for i in ext.instruments:
+        add(
+            "instrument",
+            i.name,
+            i.start,
+            i.end,
+            i.sentence,
+            {"kind": i.kind, "date": i.date, "number": i.number},
+        )
+    for c in ext.commitments:
+        add(
+            "commitment",
+            c.deadline or "",
+            c.start,
+            c.end,
+            c.sentence_index,
+            {
+                "deadline": c.deadline,
+                "deadline_text": c.deadline_text,
+                "deadline_start": c.deadline_start,
+                "deadline_end": c.deadline_end,
+                "actor": c.actor,
+            },
+        )
+    out = []
+    for key in order:
+        kind, start, end, value = key
+        row = rows[key]
+        out.append((kind, value, start, end, row["surface"], row["sentence"], row["attrs"]))
+    return out
+
+
+class Store:
+    """A communique database. Open with :meth:`open` (or ``communique.open``)."""
+
+    def __init__(self, path: str | Path, *, migrate_to: int = LATEST) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # The web service reads from worker threads; writes are serialized by
+        # the lock below and, across processes, by SQLite's own locking.
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._lock = threading.RLock()
+        self.conn.execute("PRAGMA busy_timeout = 10000")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA temp_store = MEMORY")
+        self.schema_version = migrate(self.conn, migrate_to)
+
+    @classmethod
+    def open(cls, db: str | Path | None = None) -> Store:
+        return cls(db if db is not None else default_db())
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ writing
+
+    def _id_for(self, sha256: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def add(self, processed: ProcessedDocument) -> tuple[int, bool]:
+        """Write one processed document in one transaction.
+
+        Returns ``(id, created)``; ``created`` is False when a document with the
+        same SHA-256 was already stored, in which case nothing is written.
+        """
+        from communique.segment import index_terms
+
+        seg = processed.segmented
+        doc = seg.doc
+        raw = doc.raw
+        ext = processed.extraction
+        lang = doc.language
+        # Everything slow (terms, JSON) is prepared before the write lock is taken.
+        sentences = [
+            (s.index, s.paragraph, s.start, s.end, s.text, " ".join(index_terms(s.text, lang)))
+            for s in seg.sentences
+        ]
+        paragraphs = [(p.index, p.start, p.end) for p in seg.paragraphs]
+        mentions = [
+            (kind, value, start, end, surface, sentence, json.dumps(attrs, ensure_ascii=False))
+            for kind, value, start, end, surface, sentence, attrs in mention_rows(processed)
+        ]
+        header = json.dumps(asdict(doc.header), ensure_ascii=False) if doc.header else None
+        record = json.dumps(ext.to_record(), ensure_ascii=False)
+        warnings = list(dict.fromkeys([*doc.warnings, *ext.warnings]))
+        with self._lock:
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                existing = self._id_for(raw.sha256)
+                if existing is not None:
+                    conn.execute("ROLLBACK")
+                    return existing, False
+                cur = conn.execute(
+                    "INSERT INTO documents (sha256, path, name, format, size, encoding, language,"
+                    " type, title, date, place, organization, body, header, text, record,"
+                    " warnings, ingested_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        raw.sha256,
+                        raw.path,
+                        raw.name,
+                        raw.format,
+                        raw.size,
+                        raw.encoding,
+                        lang,
+                        ext.type,
+                        ext.title,
+                        ext.date,
+                        ext.place,
+                        ext.organization,
+                        ext.body,
+                        header,
+                        doc.text,
+                        record,
+                        json.dumps(warnings, ensure_ascii=False),
+                        _now(),
+                    ),
+                )
+                doc_id = int(cur.lastrowid or 0)
+                conn.executemany(
+                    'INSERT INTO paragraphs (doc_id, idx, start, "end") VALUES (?, ?, ?, ?)',
+                    [(doc_id, *p) for p in paragraphs],
+                )
+                # Ids are given here so that the index rows can be written in
+                # bulk right after; the write lock makes max(id) safe.
+                base = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM sentences").fetchone()[0]
+                conn.executemany(
+                    'INSERT INTO sentences (id, doc_id, idx, paragraph, start, "end", text, terms)'
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(base + n, doc_id, *s) for n, s in enumerate(sentences)],
+                )
+                if self.schema_version >= 2:  # a store held at v1 has no index yet
+                    conn.executemany(
+                        "INSERT INTO sentences_fts (rowid, terms) VALUES (?, ?)",
+                        [(base + n, s[-1]) for n, s in enumerate(sentences)],
+                    )
+                conn.executemany(
+                    'INSERT INTO mentions (doc_id, kind, value, start, "end", surface, sentence,'
+                    " attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(doc_id, *m) for m in mentions],
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return doc_id, True
+
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        progress: Progress | None = None,
+        workers: int = 1,
+    ) -> IngestReport:
+        """Ingest files and folders; one result per file (stored / unchanged / failed).
+
+        A file whose bytes are already stored is not even read. Files are
+        processed in ``workers`` processes (1: this one) and written here, one
+        transaction each; a failure is reported and the batch goes on.
+        """
+        from communique.pipeline import error_reason, expand, process_files
+
+        started = time.perf_counter()
+        files, unlisted = expand(paths)
+        results = [IngestResult(str(o.path), "failed", reason=o.error) for o in unlisted]
+        total = len(files) + len(results)
+        done = 0
+
+        def emit(result: IngestResult) -> None:
+            nonlocal done
+            done += 1
+            if progress is not None:
+                progress(
+                    IngestEvent(
+                        "file",
+                        total,
+                        done,
+                        result.path,
+                        result.status,
+                        result.document_id,
+                        result.reason,
+                    )
+                )
+
+        if progress is not None:
+            progress(IngestEvent("start", total, 0))
+        for r in results:
+            emit(r)
+
+        todo: list[Path] = []
+        hashes: dict[Path, str] = {}
+        seen: dict[str, str] = {}
+        for f in files:
+            try:
+                sha = file_sha256(f)
+            except OSError as exc:
+                result = IngestResult(str(f), "failed", reason=exc.strerror or str(exc))
+            else:
+                existing = self._id_for(sha)
+                if existing is not None:
+                    result = IngestResult(str(f), "unchanged", existing, sha256=sha)
+                elif sha in seen:
+                    result = IngestResult(
+                        str(f), "unchanged", reason=f"same content as {seen[sha]}", sha256=sha
+                    )
+                else:
+                    seen[sha] = str(f)
+                    hashes[f] = sha
+                    todo.append(f)
+                    continue
+            results.append(result)
+            emit(result)
+
+        written: dict[str, int] = {}
+        for outcome in process_files(todo, workers):
+            f = outcome.path
+            if outcome.document is None:
+                result = IngestResult(str(f), "failed", reason=outcome.error, sha256=hashes.get(f))
+            else:
+                try:
+                    doc_id, created = self.add(outcome.document)
+                except Exception as exc:
+                    result = IngestResult(
+                        str(f), "failed", reason=f"store: {error_reason(exc)}", sha256=hashes.get(f)
+                    )
+                else:
+                    sha = outcome.document.doc.raw.sha256
+                    written[sha] = doc_id
+                    result = IngestResult(
+                        str(f), "stored" if created else "unchanged", doc_id, sha256=sha
+                    )
+            results.append(result)
+            emit(result)
+        # Duplicates inside the batch point at the document their twin became.
+        for r in results:
+            if r.status == "unchanged" and r.document_id is None and r.sha256 in written:
+                r.document_id = written[r.sha256]
+        return IngestReport(results=results, seconds=round(time.perf_counter() - started, 3))
+
+    def delete(self, doc_id: int) -> bool:
+        """Remove a document and everything read out of it; False when there was none."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                cur = self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+        return cur.rowcount > 0
+
+    # ------------------------------------------------------------------ reading
+
+    def documents(
+        self,
+        *,
+        language: str | None = None,
+        type: str | None = None,
+        organization: str | None = None,
+        body: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        sort: str = "date",
+    ) -> list[DocumentInfo]:
+        """Stored documents' metadata, filtered and sorted (``date``, ``-date``, ``name``,
+        ``title``, ``id``, ``ingested``; ``-`` for descending)."""
+        if sort not in _SORTS:
+            raise ValueError(f"unknown sort {sort!r} (one of {', '.join(_SORTS)})")
+        where, params = Filters(language, type, organization, body, date_from, date_to).sql("d")
+        sql = f"SELECT {_INFO_COLUMNS} FROM documents d WHERE 1 = 1{where} ORDER BY {_SORTS[sort]}"
+        sql += " LIMIT ? OFFSET ?"
+        params += [-1 if limit is None else max(0, limit), max(0, offset)]
+        return [_info(r) for r in self.conn.execute(sql, params)]
+
+    def count(
+        self,
+        *,
+        language: str | None = None,
+        type: str | None = None,
+        organization: str | None = None,
+        body: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> int:
+        """How many documents :meth:`documents` would list without a limit."""
+        where, params = Filters(language, type, organization, body, date_from, date_to).sql("d")
+        row = self.conn.execute(f"SELECT count(*) FROM documents d WHERE 1 = 1{where}", params)
+        return int(row.fetchone()[0])
+
+    def document(self, doc_id: int) -> DocumentDetail | None:
+        """Everything stored for one document, or None."""
+        conn = self.conn
+        row = conn.execute(
+            f"SELECT {_INFO_COLUMNS}, d.text, d.encoding, d.header, d.warnings, d.record"
+            " FROM documents d WHERE d.id = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        info = _info(row[:15])
+        text, encoding, header, warnings, record = row[15:]
+        paragraphs = [
+            ParagraphInfo(*r)
+            for r in conn.execute(
+                'SELECT idx, start, "end" FROM paragraphs WHERE doc_id = ? ORDER BY idx', (doc_id,)
+            )
+        ]
+        sentences = [
+            SentenceInfo(*r)
+            for r in conn.execute(
+                'SELECT idx, paragraph, start, "end", text FROM sentences WHERE doc_id = ?'
+                " ORDER BY idx",
+                (doc_id,),
+            )
+        ]
+        mentions = [
+            MentionInfo(kind, value, s, e, surface, sentence, json.loads(attrs))
+            for kind, value, s, e, surface, sentence, attrs in conn.execute(
+                'SELECT kind, value, start, "end", surface, sentence, attrs FROM mentions'
+                ' WHERE doc_id = ? ORDER BY start, "end" DESC, kind, id',
+                (doc_id,),
+            )
+        ]
+        return DocumentDetail(
+            info=info,
+            text=text,
+            encoding=encoding,
+            header=json.loads(header) if header else None,
+            warnings=json.loads(warnings),
+            paragraphs=paragraphs,
+            sentences=sentences,
+            mentions=mentions,
+            record=json.loads(record),
+        )
+
+    def search(
+        self,
+        q: str,
+        *,
+        lang: str | None = None,
+        type: str | None = None,
+        organization: str | None = None,
+        body: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> SearchResult:
+        """BM25 search over sentences; see :func:`communique.search.search`."""
+        return search(
+            self.conn,
+            q,
+            lang=lang,
+            type=type,
+            organization=organization,
+            body=body,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit,
+            offset=offset,
+        )
+
+    def stats(self) -> Stats:
+        conn = self.conn
+
+        def counts(sql: str) -> dict[str, int]:
+            return {str(k): int(n) for k, n in conn.execute(sql) if k is not None}
+
+        def one(sql: str) -> int:
+            return int(conn.execute(sql).fetchone()[0])
+
+        size = 0
+        if self.path != ":memory:":
+            size = sum(
+                Path(self.path + suffix).stat().st_size
+                for suffix in ("", "-wal")
+                if Path(self.path + suffix).exists()
+            )
+        by = "GROUP BY 1 ORDER BY 2 DESC, 1"
+        return Stats(
+            documents=one("SELECT count(*) FROM documents"),
+            sentences=one("SELECT count(*) FROM sentences"),
+            mentions=one("SELECT count(*) FROM mentions"),
+            schema_version=current_version(conn),
+            languages=counts(f"SELECT language, count(*) FROM documents {by}"),
+            types=counts(f"SELECT type, count(*) FROM documents {by}"),
+            organizations=counts(f"SELECT organization, count(*) FROM documents {by}"),
+            bodies=counts(f"SELECT body, count(*) FROM documents {by}"),
+            years=counts(
+                "SELECT substr(date, 1, 4), count(*) FROM documents GROUP BY 1 ORDER BY 1"
+            ),
+            mention_kinds=counts(f"SELECT kind, count(*) FROM mentions {by}"),
+            db_path=self.path,
+            db_bytes=size,
+        )
+
+
+__all__ = ["DEFAULT_DB", "ENV_DB", "Store", "default_db", "file_sha256", "mention_rows"]

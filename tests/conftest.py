@@ -1,0 +1,276 @@
+"""Shared fixtures: where the shared seeds are, a store with the five seeds
+ingested (built once per session), an empty store per test, and a builder of
+processed documents from text written in the tests themselves."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from communique.records import (
+    Commitment,
+    Extraction,
+    Instrument,
+    Mention,
+    Person,
+    ProcessedDocument,
+    RawDocument,
+)
+
+if TYPE_CHECKING:
+    from communique.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = (REPO / ".." / "shared").resolve()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not present")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(shared_dir: Path) -> Path:
+    seeds = shared_dir / "corpus" / "seeds"
+    if not sorted(seeds.glob("*.txt")):
+        pytest.skip("../shared/corpus/seeds is not present")
+    return seeds
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    """A database file with the five seeds ingested through the real pipeline."""
+    from communique.store import Store
+
+    db = tmp_path_factory.mktemp("seeded") / "seeds.db"
+    with Store.open(db) as store:
+        report = store.ingest([seeds_dir])
+    assert [r.reason for r in report.failed] == []
+    assert len(report.stored) == 5
+    return db
+
+
+@pytest.fixture(scope="session")
+def seeded_store(seeded_db: Path) -> Iterator[Store]:
+    """A store (read it, do not write it) with the five seeds."""
+    from communique.store import Store
+
+    store = Store.open(seeded_db)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def tmp_store(tmp_path: Path) -> Iterator[Store]:
+    from communique.store import Store
+
+    store = Store.open(tmp_path / "test.db")
+    yield store
+    store.close()
+
+
+# A value to mark in a hand-built document: (kind, value, surface) or with a
+# fourth item, the occurrence of the surface to use (0-based).
+Spec = tuple[str, str, str] | tuple[str, str, str, int]
+Build = Callable[..., ProcessedDocument]
+
+
+def _find(text: str, surface: str, nth: int = 0) -> int:
+    at = -1
+    for _ in range(nth + 1):
+        at = text.find(surface, at + 1)
+        if at < 0:
+            raise AssertionError(f"{surface!r} not in the test text")
+    return at
+
+
+def build_processed(
+    text: str,
+    name: str,
+    *,
+    mentions: Sequence[Spec] = (),
+    persons: Sequence[tuple[str, str | None, str | None]] = (),
+    instruments: Sequence[tuple[str, str | None]] = (),
+    commitments: Sequence[tuple[str, str | None, str]] = (),
+    path: str | None = None,
+    **meta: str | None,
+) -> ProcessedDocument:
+    """A processed document: the real normalize and segment stages over ``text``,
+    and an extraction built by hand from ``mentions`` found in the text.
+
+    This is how store and search are tested independently of the extractor's
+    accuracy: the values are known, so their storage can be checked exactly.
+    """
+    from communique.normalize import normalize
+    from communique.segment import segment
+
+    data = text.encode("utf-8")
+    raw = RawDocument(
+        path=path or f"/test/{name}",
+        name=name,
+        format="txt",
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        encoding="utf-8",
+    )
+    seg = segment(normalize(raw))
+    body = seg.text
+    ext = Extraction(file=name, language=seg.language, **meta)
+
+    def sentence(at: int) -> int:
+        s = seg.sentence_at(at)
+        assert s is not None
+        return s.index
+
+    for spec in mentions:
+        kind, value, surface = spec[0], spec[1], spec[2]
+        at = _find(body, surface, spec[3] if len(spec) == 4 else 0)  # type: ignore[misc]
+        ext.mentions.append(Mention(kind, value, at, at + len(surface), surface, sentence(at)))
+        if kind == "state":
+            ext.states.append(value)
+        elif kind == "organization":
+            ext.organizations.append(value)
+        elif kind == "date":
+            ext.dates.append(value)
+    for name_, role, country in persons:
+        at = _find(body, name_)
+        p = Person(name_, role, country, None, at, at + len(name_), sentence(at))
+        ext.persons.append(p)
+        ext.meeting.participants.append(p)
+    for iname, kind in instruments:
+        at = _find(body, iname)
+        ext.instruments.append(
+            Instrument(iname, kind, None, None, at, at + len(iname), sentence(at))
+        )
+    for words, deadline, deadline_text in commitments:
+        at = _find(body, words)
+        s = seg.sentences[sentence(at)]
+        d_at = _find(body, deadline_text)
+        ext.commitments.append(
+            Commitment(
+                s.text,
+                deadline,
+                deadline_text,
+                None,
+                s.start,
+                s.end,
+                s.index,
+                d_at,
+                d_at + len(deadline_text),
+            )
+        )
+    return ProcessedDocument(segmented=seg, extraction=ext)
+
+
+@pytest.fixture
+def build() -> Build:
+    return build_processed
+
+
+# Documents of the genre written for these tests (not taken from any corpus).
+EN_COMMUNIQUE = """JOINT COMMUNIQUE OF THE MEETING OF THE COUNCIL OF FOREIGN MINISTERS
+
+The Council of Foreign Ministers of the Member States held its regular meeting on 12 March 2011 in Astana. The meeting was attended by Minister of Foreign Affairs of the Republic of Kazakhstan Y. Kazykhanov and Minister of Foreign Affairs of the Russian Federation S. Lavrov.
+
+The ministers discussed the situation in Afghanistan and supported the efforts of the United Nations to bring peace to the Afghan people.
+
+The Member States will complete the draft Agreement on Cooperation in Emergency Relief before the end of 2012.
+"""
+
+ZH_PRESS = """成员国外交部长理事会会议新闻公报
+
+成员国外交部长理事会例行会议于2011年3月12日在阿斯塔纳举行。
+
+外长们讨论了阿富汗局势，支持联合国为阿富汗和平作出的努力。
+
+成员国将在2012年底前完成紧急救灾合作协定草案。
+"""
+
+RU_DECLARATION = """ДЕКЛАРАЦИЯ ГЛАВ ГОСУДАРСТВ-ЧЛЕНОВ
+
+Главы государств-членов провели заседание 15 июня 2016 года в Ташкенте.
+
+Стороны обсудили положение в Афганистане и поддержали усилия Организации Объединенных Наций.
+
+Государства-члены завершат подготовку соглашения о сотрудничестве в области чрезвычайных ситуаций до конца 2017 года.
+"""
+
+
+@pytest.fixture
+def genre_docs() -> list[ProcessedDocument]:
+    """Three documents of different language, type, organization and date."""
+    return [
+        build_processed(
+            EN_COMMUNIQUE,
+            "en_communique.txt",
+            type="communique",
+            title="Joint Communique of the Meeting of the Council of Foreign Ministers",
+            date="2011-03-12",
+            place="Astana",
+            organization="SCO",
+            body="CMFA",
+            mentions=[
+                ("date", "2011-03-12", "12 March 2011"),
+                ("place", "Astana", "Astana"),
+                ("state", "KZ", "Republic of Kazakhstan"),
+                ("state", "RU", "Russian Federation"),
+                ("state", "AF", "Afghanistan"),
+                ("state", "AF", "Afghan"),
+                ("organization", "UN", "United Nations"),
+                ("date", "2012", "2012"),
+            ],
+            persons=[
+                ("Y. Kazykhanov", "Minister of Foreign Affairs", "KZ"),
+                ("S. Lavrov", "Minister of Foreign Affairs", "RU"),
+            ],
+            instruments=[("Agreement on Cooperation in Emergency Relief", "agreement")],
+            commitments=[("will complete the draft", "2012-12-31", "before the end of 2012")],
+        ),
+        build_processed(
+            ZH_PRESS,
+            "zh_press.txt",
+            type="press_release",
+            title="成员国外交部长理事会会议新闻公报",
+            date="2011-03-12",
+            place="Astana",
+            organization="SCO",
+            body="CMFA",
+            mentions=[
+                ("date", "2011-03-12", "2011年3月12日"),
+                ("state", "AF", "阿富汗"),
+                ("state", "AF", "阿富汗", 1),
+                ("organization", "UN", "联合国"),
+            ],
+            commitments=[("完成紧急救灾合作协定草案", "2012-12-31", "2012年底前")],
+        ),
+        build_processed(
+            RU_DECLARATION,
+            "ru_declaration.txt",
+            type="declaration",
+            title="Декларация глав государств-членов",
+            date="2016-06-15",
+            place="Tashkent",
+            organization="CICA",
+            body="CHS",
+            mentions=[
+                ("date", "2016-06-15", "15 июня 2016 года"),
+                ("state", "AF", "Афганистане"),
+                ("organization", "UN", "Организации Объединенных Наций"),
+            ],
+            commitments=[("завершат подготовку", "2017-12-31", "до конца 2017 года")],
+        ),
+    ]
+
+
+@pytest.fixture
+def genre_store(tmp_store: Store, genre_docs: list[ProcessedDocument]) -> Store:
+    for doc in genre_docs:
+        tmp_store.add(doc)
+    return tmp_store

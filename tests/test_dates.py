@@ -1,0 +1,287 @@
+"""Dates in en/zh/ru: the gold sets of the seeds, and genre sentences written for these tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from communique.extract.dates import (
+    date_mentions,
+    find_dates,
+    find_deadlines,
+    find_malformed_dates,
+    parse_deadline,
+)
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+SEEDS = sorted((SHARED / "corpus" / "seeds").glob("*.txt"))
+
+
+def values(text: str, lang: str, ref: str | None = "2002-11-23") -> set[str]:
+    out: set[str] = set()
+    for d in find_dates(text, lang, ref):
+        assert text[d.start : d.end] == d.surface
+        out.add(d.value)
+        if d.end_value:
+            out.add(d.end_value)
+    return out
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_seed_dates_equal_gold(seed: Path) -> None:
+    from communique.normalize import normalize
+    from communique.readers import read
+    from communique.segment import segment
+
+    gold = json.loads((SHARED / "gold" / seed.name.replace(".txt", ".json")).read_text())
+    seg = segment(normalize(read(seed)))
+    mentions = date_mentions(seg, gold["date"])
+    assert {m.value for m in mentions} == set(gold["dates"])
+    for m in mentions:
+        assert seg.text[m.start : m.end] == m.surface
+        assert m.kind == "date"
+        assert m.sentence == seg.sentence_at(m.start).index
+
+
+if not SEEDS:  # pragma: no cover - the shared folder is absent
+    test_seed_dates_equal_gold = pytest.mark.skip("no shared seeds")(test_seed_dates_equal_gold)
+
+
+EN = (
+    "The Council of Heads of State met in Astana on 15 June 2011 and reviewed the work done "
+    "since the Summit of August 16, 2007. The Parties agreed to convene again in 2012, in the "
+    "spring of next year, and welcomed UN Security Council resolutions 1267, 1373 and 1540 and "
+    "Resolution No. 2178. Over 2000 delegates and 1500 experts attended; the 10th anniversary "
+    "of the Organization was marked. The ministers met on 3-4 May 2011 and on June 30 - July 1, "
+    "2011. The Strategy for 2015-2025 was discussed, as was the September terrorist attack. "
+    "Last year's meeting and the meeting held last year were both recalled; over the past "
+    "year much was done. They May consider it again."
+)
+
+
+def test_english_genre_text() -> None:
+    got = values(EN, "en", "2011-06-15")
+    assert got == {
+        "2011-06-15",
+        "2007-08-16",
+        "2012",
+        "2011-05-03",
+        "2011-05-04",
+        "2011-06-30",
+        "2011-07-01",
+        "2015",
+        "2025",
+        "2010-09",  # the most recent September not after June 2011
+        "2010",  # last year
+    }
+
+
+def test_english_no_reference_drops_relative_dates() -> None:
+    assert (
+        values("in the autumn of this year, last year's summit, the October act", "en", None)
+        == set()
+    )
+    assert values("the autumn of this year", "en", "2003-05-29") == {"2003"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Resolution 1441", set()),
+        ("Resolution 2118 of the UN Security Council", set()),
+        ("No. 1373 of 2001", {"2001"}),
+        ("2000 people and 1999 troops", set()),
+        ("the 70th anniversary", set()),
+        ("in 2003", {"2003"}),
+        ("mid-2004", {"2004"}),
+        ("Strategy until 2025", {"2025"}),
+        ("Sept. 19, 2001", {"2001-09-19"}),
+        ("in June 17, 2004", {"2004-06-17"}),
+        ("23rd of November, 2002", {"2002-11-23"}),
+        ("15.06.2001 and 2001-06-15", {"2001-06-15"}),
+        ("October of this year", {"2002-10"}),
+        ("next year", {"2003"}),
+    ],
+)
+def test_english_shapes(text: str, expected: set[str]) -> None:
+    assert values(text, "en") == expected
+
+
+def test_malformed_dates_are_not_dates() -> None:
+    text = "signed on June 31, 2003 and on February 30, 2005, and on February 29, 2004"
+    assert values(text, "en") == {"2004-02-29"}
+    assert [m.surface for m in find_malformed_dates(text, "en")] == [
+        "June 31, 2003",
+        "February 30, 2005",
+    ]
+
+
+ZH = (
+    "上海合作组织成员国元首理事会会议于2011年6月15日在阿斯塔纳举行。"
+    "各方商定于２０１２年６月在北京举行下次会议，并将于2014年7月30日至31日召开外长会议。"
+    "今年10月发生的事件和去年的峰会，明年的计划，二〇〇七年八月十六日的比什凯克宣言，"
+    "安理会第1373号决议和2015—2025年发展战略。"
+)
+
+
+def test_chinese_genre_text() -> None:
+    assert values(ZH, "zh", "2011-06-15") == {
+        "2011-06-15",
+        "2012-06",
+        "2014-07-30",
+        "2014-07-31",
+        "2011-10",
+        "2010",
+        "2012",
+        "2007-08-16",
+        "2015",
+        "2025",
+    }
+
+
+def test_chinese_malformed() -> None:
+    text = "会议于202年6月22日举行，协定于1972年9年11日签署，2003年2月30日。"
+    assert values(text, "zh") == set()
+    assert [m.surface for m in find_malformed_dates(text, "zh")] == [
+        "202年6月22日",
+        "1972年9年11日",
+        "2003年2月30日",
+    ]
+
+
+RU = (
+    "Заседание Совета глав государств-членов ШОС состоялось 15 июня 2011 года в Астане. "
+    "Стороны договорились провести следующую встречу в июне 2012 г., а совещание министров - "
+    "30-31 июля 2014 г. В прошлом году и в текущем году, осенью этого года, в 2013 году и "
+    "в 2015–2025 годах. Резолюция 1373 и № 2178, 2000 человек. Декларация от 16 августа 2007 года."
+)
+
+
+def test_russian_genre_text() -> None:
+    assert values(RU, "ru", "2011-06-15") == {
+        "2011-06-15",
+        "2012-06",
+        "2014-07-30",
+        "2014-07-31",
+        "2010",
+        "2011",
+        "2013",
+        "2015",
+        "2025",
+        "2007-08-16",
+    }
+
+
+def test_russian_malformed() -> None:
+    assert [m.surface for m in find_malformed_dates("подписан 31 июня 2003 г.", "ru")] == [
+        "31 июня 2003 г."
+    ]
+
+
+def test_ranges_give_two_mentions_on_one_span() -> None:
+    (d,) = find_dates("held on July 30-31, 2014 in Dushanbe", "en")
+    assert (d.value, d.end_value, d.kind, d.surface) == (
+        "2014-07-30",
+        "2014-07-31",
+        "range",
+        "July 30-31, 2014",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "ref", "deadline", "phrase"),
+    [
+        (
+            "will conclude an agreement before the end of 2003.",
+            "en",
+            "2003-05-29",
+            "2003-12-31",
+            "before the end of 2003",
+        ),
+        (
+            "start operating not later than January 1, 2004.",
+            "en",
+            "2003-05-29",
+            "2004-01-01",
+            "not later than January 1, 2004",
+        ),
+        ("the draft documents during 2003.", "en", "2003-05-29", "2003-12-31", "during 2003"),
+        (
+            "will prepare, by the next 2006 Summit, proposals",
+            "en",
+            "2005-07-05",
+            "2006-12-31",
+            "by the next 2006 Summit",
+        ),
+        (
+            "to be held in the autumn of 2005 in Moscow",
+            "en",
+            "2005-07-05",
+            "2005-11-30",
+            "in the autumn of 2005",
+        ),
+        ("by the winter of 2005", "en", "2005-07-05", "2006-02-28", "by the winter of 2005"),
+        (
+            "by the next meeting of the ministers.",
+            "en",
+            "2005-07-05",
+            None,
+            "by the next meeting of the ministers",
+        ),
+        (
+            "will report before 1 March 2006.",
+            "en",
+            "2005-07-05",
+            "2006-02-28",
+            "before 1 March 2006",
+        ),
+        ("by September 2006", "en", "2005-07-05", "2006-09-30", "by September 2006"),
+        ("各方商定在2003年底前签署协定。", "zh", "2003-05-29", "2003-12-31", "在2003年底前"),
+        ("各方商定在下次外长会议前提出建议。", "zh", "2003-05-29", None, "在下次外长会议前"),
+        (
+            "以备2003年各国元首下次会晤时签署。",
+            "zh",
+            "2002-11-23",
+            "2003-12-31",
+            "2003年各国元首下次会晤时",
+        ),
+        ("会议将于2005年秋季在莫斯科举行。", "zh", "2005-07-05", "2005-11-30", "于2005年秋季"),
+        (
+            "обеспечить не позднее 1 января 2004 года",
+            "ru",
+            "2003-05-29",
+            "2004-01-01",
+            "не позднее 1 января 2004 года",
+        ),
+        (
+            "заключат соглашение до конца 2003 года.",
+            "ru",
+            "2003-05-29",
+            "2003-12-31",
+            "до конца 2003 года",
+        ),
+        ("в течение 2003 года", "ru", "2003-05-29", "2003-12-31", "в течение 2003 года"),
+        (
+            "подготовить к следующему саммиту ШОС предложения",
+            "ru",
+            "2003-05-29",
+            None,
+            "к следующему саммиту ШОС",
+        ),
+        ("осенью 2005 года в Москве", "ru", "2005-07-05", "2005-11-30", "осенью 2005 года"),
+    ],
+)
+def test_parse_deadline(text: str, lang: str, ref: str, deadline: str | None, phrase: str) -> None:
+    found = parse_deadline(text, lang, ref)
+    assert found is not None
+    day, start, end = found
+    assert day == deadline
+    assert text[start:end] == phrase
+
+
+def test_past_dates_are_not_deadlines() -> None:
+    assert parse_deadline("approved by the Forum in July 2002.", "en", "2002-11-23") is None
+    assert parse_deadline("will intensify the exchange of views.", "en", "2002-11-23") is None
+    assert find_deadlines("was held on November 23, 2002 in Moscow", "en", "2002-11-23") == []

@@ -1,0 +1,258 @@
+"""The meeting (chair, heads of delegation) and persons with roles, on the seeds and our own documents."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from communique.extract.meeting import extract_meeting
+from communique.extract.metadata import extract_metadata
+from communique.knowledge import Knowledge, load
+from communique.normalize import normalize
+from communique.readers import read
+from communique.records import Meeting, Person, RawDocument, SegmentedDocument
+from communique.segment import segment
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT / ".." / "shared"
+SEEDS = SHARED / "corpus" / "seeds"
+GOLD = SHARED / "gold"
+DOCS = Path(__file__).resolve().parent / "docs"
+OWN_DOCS = sorted(DOCS.glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def kb() -> Knowledge:
+    return load()
+
+
+def _seg_text(text: str) -> SegmentedDocument:
+    raw = RawDocument(
+        path="inline.txt",
+        name="inline.txt",
+        format="txt",
+        text=text,
+        sha256="0" * 64,
+        size=len(text),
+    )
+    return segment(normalize(raw))
+
+
+def _run(kb: Knowledge, seg: SegmentedDocument) -> tuple[Meeting, list[Person]]:
+    return extract_meeting(seg, kb, extract_metadata(seg, kb))
+
+
+def _record(p: Person | None) -> dict[str, str | None] | None:
+    return None if p is None else {"name": p.name, "role": p.role, "country": p.country}
+
+
+def _surname(name: str) -> str:
+    """The scorer's key: last token without initials; a name in Chinese characters whole."""
+    if re.search(r"[\u4e00-\u9fff]", name):
+        return re.sub(r"\s+", "", name)
+    tokens = [t for t in re.sub(r"\.", ". ", name).split() if len(t.rstrip(".")) > 1]
+    folded = unicodedata.normalize("NFKD", tokens[-1])
+    return "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+
+
+def _check_spans(seg: SegmentedDocument, persons: list[Person]) -> None:
+    for p in persons:
+        assert seg.text[p.start : p.end] == p.name
+        sent = seg.sentences[p.sentence]
+        assert sent.start <= p.start < sent.end
+
+
+def _seed_pairs() -> list[tuple[Path, Path]]:
+    if not GOLD.is_dir() or not SEEDS.is_dir():
+        return []
+    return [
+        (SEEDS / g.name.replace(".json", ".txt"), g)
+        for g in sorted(GOLD.glob("*.json"))
+        if not g.name.startswith("align-")
+    ]
+
+
+# ---------------------------------------------------------------- seeds
+
+
+@pytest.mark.parametrize("seed,gold", _seed_pairs(), ids=lambda p: p.name[:3])
+def test_seed_meeting_matches_gold(kb: Knowledge, seed: Path, gold: Path) -> None:
+    expected = json.loads(gold.read_text(encoding="utf-8"))["meeting"]
+    seg = segment(normalize(read(seed)))
+    meeting, persons = _run(kb, seg)
+    got = [(p.country, _surname(p.name)) for p in meeting.participants]
+    assert got == [(p["country"], _surname(p["name"])) for p in expected["participants"]]
+    # Names and roles as written, too.
+    assert [_record(p) for p in meeting.participants] == expected["participants"]
+    assert _record(meeting.chair) == expected["chair"]
+    assert (meeting.start, meeting.end) == (expected["start"], expected["end"])
+    assert all(p in persons for p in meeting.participants)
+    _check_spans(seg, persons)
+
+
+def test_officials_and_hosts_are_persons_but_not_participants(kb: Knowledge) -> None:
+    path = SEEDS / "004_9cb22151c501be79.txt"
+    if not path.exists():
+        pytest.skip("shared corpus not available")
+    seg = segment(normalize(read(path)))
+    meeting, persons = _run(kb, seg)
+    names = {p.name: p for p in persons}
+    assert "D. Mezentsev" in names and names["D. Mezentsev"].country is None
+    assert "Zhang Sinfen" in names and names["Zhang Sinfen"].role is not None
+    assert "Executive Committee" in (names["Zhang Sinfen"].role or "")
+    assert (names["E. Rahmon"].role, names["E. Rahmon"].country) == ("President", "TJ")
+    participants = {p.name for p in meeting.participants}
+    assert not participants & {"D. Mezentsev", "Zhang Sinfen", "E. Rahmon"}
+    assert meeting.body == "CMFA" and meeting.place == "Dushanbe"
+
+
+def test_endorsed_official_with_bracketed_state(kb: Knowledge) -> None:
+    path = SEEDS / "001_aec5751fd676f10a.txt"
+    if not path.exists():
+        pytest.skip("shared corpus not available")
+    seg = segment(normalize(read(path)))
+    meeting, persons = _run(kb, seg)
+    assert meeting.participants == []
+    zhang = next(p for p in persons if p.name == "Zhang Deguang")
+    assert zhang.country == "CN"
+    assert zhang.role is not None and "Executive Secretary" in zhang.role
+    _check_spans(seg, persons)
+
+
+# ---------------------------------------------------------------- own documents
+
+
+@pytest.mark.parametrize("path", OWN_DOCS, ids=lambda p: p.stem)
+def test_own_document_meeting(kb: Knowledge, path: Path) -> None:
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    seg = segment(normalize(read(path)))
+    meeting, persons = _run(kb, seg)
+    assert [_record(p) for p in meeting.participants] == expected["meeting"]["participants"]
+    assert _record(meeting.chair) == expected["meeting"]["chair"]
+    assert (meeting.start, meeting.end) == (
+        expected["meeting"]["start"],
+        expected["meeting"]["end"],
+    )
+    assert meeting.place == expected["place"] and meeting.body == expected["body"]
+    _check_spans(seg, persons)
+
+
+def test_officials_without_a_state_are_not_heads_of_delegation(kb: Knowledge) -> None:
+    seg = segment(normalize(read(DOCS / "sco_chg_information_ru.txt")))
+    meeting, persons = _run(kb, seg)
+    others = {p.name: p for p in persons if p not in meeting.participants}
+    assert others["Р.Алимов"].country is None
+    assert others["Р.Алимов"].role == "Генеральный секретарь ШОС"
+    assert "Е.Сысоев" in others
+
+
+def test_chinese_persons_outside_lists(kb: Knowledge) -> None:
+    seg = segment(normalize(read(DOCS / "sco_cmfa_press_zh.txt")))
+    meeting, persons = _run(kb, seg)
+    names = {p.name: p for p in persons}
+    assert (names["卡里莫夫"].role, names["卡里莫夫"].country) == ("总统", "UZ")
+    assert "阿利莫夫" in names and names["阿利莫夫"].country is None
+    assert "瑟索耶夫" in names
+    assert len(meeting.participants) == 6
+
+
+# ---------------------------------------------------------------- list shapes
+
+
+def test_role_names_and_state_adjectives(kb: Knowledge) -> None:
+    text = (
+        "PRESS RELEASE\n\n"
+        "A meeting of the BRICS Ministers of Foreign Affairs was held on September 26, 2019 in New York. "
+        "The meeting was attended by Chinese Foreign Minister Wang Jun, Indian External Affairs Minister "
+        "R. Kumar, Russian Foreign Minister P. Belov, Brazilian Foreign Minister J. Costa and "
+        "Minister of International Relations and Cooperation of the Republic of South Africa N. Dlamini.\n\n"
+        "The Ministers were received by Secretary-General of the United Nations T. Haugen.\n"
+    )
+    seg = _seg_text(text)
+    meeting, persons = _run(kb, seg)
+    assert [(p.country, p.name) for p in meeting.participants] == [
+        ("CN", "Wang Jun"),
+        ("IN", "R. Kumar"),
+        ("RU", "P. Belov"),
+        ("BR", "J. Costa"),
+        ("ZA", "N. Dlamini"),
+    ]
+    assert meeting.participants[0].role == "Foreign Minister"
+    assert meeting.participants[4].role == "Minister of International Relations and Cooperation"
+    assert "T. Haugen" in {p.name for p in persons}
+    _check_spans(seg, persons)
+
+
+def test_chair_named_only_by_name_takes_country_from_the_list(kb: Knowledge) -> None:
+    text = (
+        "INFORMATION REPORT\n\n"
+        "The meeting of the Council of Ministers of Foreign Affairs of the Shanghai Cooperation "
+        "Organization took place on May 15, 2012 in Beijing.\n\n"
+        "It was attended by Minister of Foreign Affairs of the Republic of Kazakhstan Y. Kazbekov and "
+        "Minister of Foreign Affairs of the People's Republic of China Yang Ming.\n\n"
+        "The meeting was chaired by Yang Ming.\n"
+    )
+    meeting, _ = _run(kb, _seg_text(text))
+    assert meeting.chair is not None
+    assert (meeting.chair.name, meeting.chair.country) == ("Yang Ming", "CN")
+    assert meeting.chair.role == "Minister of Foreign Affairs"
+
+
+def test_russian_chair_under_chairmanship(kb: Knowledge) -> None:
+    text = (
+        "ИНФОРМАЦИОННОЕ СООБЩЕНИЕ\n\n"
+        "10 июня 2015 года в Москве под председательством Министра иностранных дел "
+        "Российской Федерации С.Лаптева состоялось заседание Совета министров иностранных дел ШОС.\n\n"
+        "Министры обсудили вопросы расширения Организации.\n"
+    )
+    meeting, _ = _run(kb, _seg_text(text))
+    assert meeting.chair is not None
+    assert (meeting.chair.name, meeting.chair.country) == ("С.Лаптева", "RU")
+    assert (meeting.start, meeting.place) == ("2015-06-10", "Moscow")
+
+
+def test_chinese_list_before_the_verb(kb: Knowledge) -> None:
+    text = (
+        "## 上海合作组织成员国政府首脑（总理）理事会会议新闻公报\n\n"
+        "2013年11月29日，上海合作组织成员国政府首脑（总理）理事会会议在塔什干举行。"
+        "哈萨克斯坦共和国总理马西莫夫、中华人民共和国国务院总理李明和俄罗斯联邦政府总理梅德韦杰夫出席会议。\n"
+    )
+    seg = _seg_text(text)
+    meeting, persons = _run(kb, seg)
+    assert [(p.country, p.name) for p in meeting.participants] == [
+        ("KZ", "马西莫夫"),
+        ("CN", "李明"),
+        ("RU", "梅德韦杰夫"),
+    ]
+    assert meeting.body == "CHG"
+    _check_spans(seg, persons)
+
+
+def test_no_attendance_list(kb: Knowledge) -> None:
+    text = "STATEMENT\n\nThe member states support the central role of the United Nations.\n"
+    meeting, persons = _run(kb, _seg_text(text))
+    assert meeting.participants == [] and meeting.chair is None and persons == []
+
+
+def test_name_first_then_role_and_state_after_a_comma(kb: Knowledge) -> None:
+    text = (
+        "JOINT COMMUNIQUE\n\n"
+        "The Heads of Government of the member states of the Shanghai Cooperation Organization held "
+        "their regular meeting in Beijing on 14-15 September 2006.\n\n"
+        "The meeting was attended by H.E. Mr. D. Akhmetov, Prime Minister of the Republic of "
+        "Kazakhstan; H.E. Mr. Wen Jiabo, Premier of the State Council of the People's Republic of "
+        "China; and H.E. Mr. M. Fradkin, Chairman of the Government of the Russian Federation.\n"
+    )
+    seg = _seg_text(text)
+    meeting, persons = _run(kb, seg)
+    assert [_record(p) for p in meeting.participants] == [
+        {"name": "D. Akhmetov", "role": "Prime Minister", "country": "KZ"},
+        {"name": "Wen Jiabo", "role": "Premier of the State Council", "country": "CN"},
+        {"name": "M. Fradkin", "role": "Chairman of the Government", "country": "RU"},
+    ]
+    assert (meeting.start, meeting.end, meeting.body) == ("2006-09-14", "2006-09-15", "CHG")
+    _check_spans(seg, persons)

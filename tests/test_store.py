@@ -1,0 +1,299 @@
+"""The SQLite store: schema and migrations, one transaction per document,
+idempotent ingest, every extracted value stored with its span and sentence."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from communique.store import LATEST, SchemaError, Store
+from communique.store.migrations import MIGRATIONS, current_version, migrate, statements
+from conftest import EN_COMMUNIQUE, build_processed
+
+
+def _fts_ok(store: Store) -> None:
+    # FTS5 raises "database disk image is malformed" when the index and the
+    # sentences table disagree.
+    store.conn.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('integrity-check')")
+
+
+def _snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(db)
+    try:
+        return {
+            t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+            for t in ("documents", "paragraphs", "sentences", "mentions", "schema_version")
+        }
+    finally:
+        conn.close()
+
+
+# ------------------------------------------------------------------- schema
+
+
+def test_pragmas_and_schema(tmp_store: Store) -> None:
+    c = tmp_store.conn
+    assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert c.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert c.execute("PRAGMA busy_timeout").fetchone()[0] == 10000
+    assert c.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    versions = [r[0] for r in c.execute("SELECT version FROM schema_version ORDER BY version")]
+    assert versions == list(range(1, LATEST + 1))
+    sql = c.execute("SELECT sql FROM sqlite_master WHERE name = 'sentences_fts'").fetchone()[0]
+    assert "unicode61 remove_diacritics 2" in sql
+
+
+def test_statements_keep_trigger_bodies_whole() -> None:
+    parts = statements(MIGRATIONS[1])
+    triggers = [p for p in parts if p.startswith("CREATE TRIGGER")]
+    assert len(triggers) == 2
+    assert all(t.rstrip().endswith("END;") for t in triggers)
+
+
+def test_upgrade_from_version_1_keeps_and_indexes_data(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    old = Store(db, migrate_to=1)
+    assert old.schema_version == 1
+    doc_id, created = old.add(build_processed(EN_COMMUNIQUE, "en.txt", date="2011-03-12"))
+    assert created
+    assert (
+        old.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sentences_fts'").fetchone()
+        is None
+    )
+    old.close()
+
+    new = Store.open(db)
+    try:
+        assert new.schema_version == LATEST
+        assert current_version(new.conn) == LATEST
+        # v2 filled the index from the sentences v1 already held.
+        hits = new.search("Afghanistan").hits
+        assert [h.document_id for h in hits] == [doc_id]
+        _fts_ok(new)
+        indexes = {
+            r[0] for r in new.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")
+        }
+        assert {"documents_language", "documents_date"} <= indexes
+        assert new.document(doc_id) is not None
+    finally:
+        new.close()
+
+
+def test_failed_migration_leaves_the_previous_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from communique.store import migrations
+
+    conn = sqlite3.connect(tmp_path / "m.db", isolation_level=None)
+    migrate(conn, 1)
+    broken = [*MIGRATIONS[:1], "CREATE TABLE half (x INTEGER);\nTHIS IS NOT SQL;"]
+    monkeypatch.setattr(migrations, "MIGRATIONS", broken)
+    monkeypatch.setattr(migrations, "LATEST", 2)
+    with pytest.raises(sqlite3.OperationalError):
+        migrations.migrate(conn, 2)
+    assert current_version(conn) == 1
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'half'").fetchone() is None
+    conn.close()
+
+
+def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "future.db"
+    Store.open(db).close()
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO schema_version VALUES (?, 'later')", (LATEST + 1,))
+    conn.commit()
+    conn.close()
+    with pytest.raises(SchemaError):
+        Store.open(db)
+
+
+def test_default_path_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import communique
+
+    monkeypatch.setenv("COMMUNIQUE_DB", str(tmp_path / "env.db"))
+    with Store.open() as store:
+        assert store.path == str(tmp_path / "env.db")
+    monkeypatch.delenv("COMMUNIQUE_DB")
+    monkeypatch.chdir(tmp_path)
+    with communique.open() as store:
+        assert Path(store.path).name == "communique.db"
+    assert (tmp_path / "communique.db").exists()
+
+
+# ------------------------------------------------------------------- writing
+
+
+def test_every_value_is_stored_with_span_and_sentence(genre_store: Store) -> None:
+    for info in genre_store.documents():
+        detail = genre_store.document(info.id)
+        assert detail is not None
+        assert detail.mentions, info.name
+        for m in detail.mentions:
+            assert detail.text[m.start : m.end] == m.surface, m
+            s = detail.sentences[m.sentence]
+            assert s.start <= m.start and m.end <= s.end
+        for s in detail.sentences:
+            assert detail.text[s.start : s.end] == s.text
+        for p in detail.paragraphs:
+            assert 0 <= p.start < p.end <= len(detail.text)
+
+
+def test_persons_instruments_commitments_are_mentions(genre_store: Store) -> None:
+    (info,) = genre_store.documents(language="en")
+    detail = genre_store.document(info.id)
+    assert detail is not None
+    by_kind: dict[str, list] = {}
+    for m in detail.mentions:
+        by_kind.setdefault(m.kind, []).append(m)
+    lavrov = next(m for m in by_kind["person"] if m.value == "S. Lavrov")
+    assert lavrov.attrs["country"] == "RU"
+    assert lavrov.attrs["meeting"] == "participant"  # merged with the persons entry, not doubled
+    assert len([m for m in by_kind["person"] if m.value == "S. Lavrov"]) == 1
+    (instrument,) = by_kind["instrument"]
+    assert instrument.attrs["kind"] == "agreement"
+    (commitment,) = by_kind["commitment"]
+    assert commitment.value == "2012-12-31"
+    assert commitment.surface.startswith("The Member States will complete")
+    ds, de = commitment.attrs["deadline_start"], commitment.attrs["deadline_end"]
+    assert detail.text[ds:de] == "before the end of 2012"
+    # The full record is kept as extraction produced it.
+    assert detail.record["commitments"][0]["deadline"] == "2012-12-31"
+    assert detail.record["states"] == ["AF", "KZ", "RU"]
+
+
+def test_adding_the_same_bytes_twice_changes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    doc = build_processed(EN_COMMUNIQUE, "a.txt", date="2011-03-12")
+    with Store.open(db) as store:
+        first = store.add(doc)
+    before = _snapshot(db)
+    with Store.open(db) as store:
+        again = store.add(doc)
+    assert first[1] is True and again == (first[0], False)
+    assert _snapshot(db) == before
+
+
+def test_a_failing_document_leaves_nothing(tmp_store: Store) -> None:
+    good = build_processed(EN_COMMUNIQUE, "good.txt")
+    bad = build_processed(
+        EN_COMMUNIQUE.replace("Astana", "Bishkek"),
+        "bad.txt",
+        mentions=[("place", "Bishkek", "Bishkek")],
+    )
+    # A value that is not text breaks the mentions insert, the last step.
+    bad.extraction.mentions[0].value = None  # type: ignore[assignment]
+    with pytest.raises(sqlite3.IntegrityError):
+        tmp_store.add(bad)
+    assert tmp_store.stats().documents == 0
+    assert tmp_store.conn.execute("SELECT count(*) FROM sentences").fetchone()[0] == 0
+    assert tmp_store.search("Bishkek").total == 0
+    tmp_store.add(good)
+    assert tmp_store.stats().documents == 1
+    _fts_ok(tmp_store)
+
+
+def test_delete_removes_everything_and_keeps_index_consistent(genre_store: Store) -> None:
+    (en,) = genre_store.documents(language="en")
+    assert genre_store.search("Afghanistan").total > 0
+    assert genre_store.delete(en.id) is True
+    assert genre_store.delete(en.id) is False
+    assert genre_store.document(en.id) is None
+    assert genre_store.search("Afghanistan").total == 0
+    for table in ("paragraphs", "sentences", "mentions"):
+        n = genre_store.conn.execute(f"SELECT count(*) FROM {table} WHERE doc_id = ?", (en.id,))
+        assert n.fetchone()[0] == 0
+    _fts_ok(genre_store)
+    assert genre_store.search("阿富汗").total == 1  # one sentence names it twice
+
+
+# ------------------------------------------------------------------- reading
+
+
+def test_documents_filters_sort_and_count(genre_store: Store) -> None:
+    names = [d.name for d in genre_store.documents()]
+    assert names == ["en_communique.txt", "zh_press.txt", "ru_declaration.txt"]
+    assert genre_store.documents(sort="-date")[0].name == "ru_declaration.txt"
+    assert [d.name for d in genre_store.documents(language="zh")] == ["zh_press.txt"]
+    assert [d.name for d in genre_store.documents(type="declaration")] == ["ru_declaration.txt"]
+    assert [d.name for d in genre_store.documents(organization="CICA")] == ["ru_declaration.txt"]
+    assert len(genre_store.documents(body="CMFA")) == 2
+    assert [d.name for d in genre_store.documents(date_from="2012")] == ["ru_declaration.txt"]
+    assert len(genre_store.documents(date_to="2011-03")) == 2
+    assert len(genre_store.documents(date_from="2011-03-12", date_to="2011-03-12")) == 2
+    assert len(genre_store.documents(limit=1, offset=1)) == 1
+    assert genre_store.count(body="CMFA") == 2
+    with pytest.raises(ValueError):
+        genre_store.documents(sort="size; DROP TABLE documents")
+    with pytest.raises(ValueError):
+        genre_store.documents(date_from="March 2011")
+
+
+def test_detail_and_stats_serialize(genre_store: Store) -> None:
+    (zh,) = genre_store.documents(language="zh")
+    detail = genre_store.document(zh.id)
+    assert detail is not None
+    data = json.loads(json.dumps(detail.to_dict(), ensure_ascii=False))
+    assert data["name"] == "zh_press.txt" and data["sentences"][0]["index"] == 0
+    assert data["record"]["file"] == "zh_press.txt"
+    stats = genre_store.stats()
+    assert stats.documents == 3
+    assert stats.languages == {"en": 1, "ru": 1, "zh": 1}
+    assert stats.organizations == {"SCO": 2, "CICA": 1}
+    assert stats.years == {"2011": 2, "2016": 1}
+    assert stats.mention_kinds["commitment"] == 3
+    assert stats.schema_version == LATEST
+    assert json.dumps(stats.to_dict())
+
+
+# -------------------------------------------------------------------- ingest
+
+
+def test_ingest_seeds_then_again_unchanged(tmp_path: Path, seeds_dir: Path) -> None:
+    db = tmp_path / "i.db"
+    events = []
+    with Store.open(db) as store:
+        report = store.ingest([seeds_dir], progress=events.append)
+    assert report.counts() == {"stored": 5, "unchanged": 0, "failed": 0}
+    assert events[0].kind == "start" and events[0].total == 5
+    assert [e.done for e in events[1:]] == [1, 2, 3, 4, 5]
+    before = _snapshot(db)
+    with Store.open(db) as store:
+        again = store.ingest(sorted(seeds_dir.glob("*.txt")))
+        assert again.counts() == {"stored": 0, "unchanged": 5, "failed": 0}
+        assert {r.document_id for r in again.unchanged} == {r.document_id for r in report.stored}
+        _fts_ok(store)
+    assert _snapshot(db) == before
+
+
+def test_ingest_reports_failures_and_goes_on(tmp_path: Path, seeds_dir: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = sorted(seeds_dir.glob("*.txt"))[0]
+    (folder / "a.txt").write_bytes(seed.read_bytes())
+    (folder / "b_copy.txt").write_bytes(seed.read_bytes())  # same bytes: one document
+    (folder / "c_noise.txt").write_bytes(os.urandom(4096))
+    (folder / "d_empty.txt").write_bytes(b"")
+    with Store.open(tmp_path / "f.db") as store:
+        report = store.ingest([folder, tmp_path / "missing.txt"])
+        assert report.counts() == {"stored": 1, "unchanged": 1, "failed": 3}
+        assert not report.ok
+        reasons = {Path(r.path).name: r.reason for r in report.failed}
+        assert set(reasons) == {"c_noise.txt", "d_empty.txt", "missing.txt"}
+        assert all(reasons.values())
+        (copy,) = report.unchanged
+        assert copy.document_id == report.stored[0].document_id
+        assert store.stats().documents == 1
+
+
+def test_ingest_with_worker_processes_matches_one_process(
+    tmp_path: Path, seeds_dir: Path, seeded_store: Store
+) -> None:
+    with Store.open(tmp_path / "w.db") as store:
+        report = store.ingest([seeds_dir], workers=2)
+        assert report.counts()["stored"] == 5
+        mine = {d.sha256: d.sentences for d in store.documents()}
+    assert mine == {d.sha256: d.sentences for d in seeded_store.documents()}
