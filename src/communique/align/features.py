@@ -27,6 +27,9 @@ class Side:
     trans: list[frozenset[str]]
     anchors: list[frozenset[str]]
     lengths: np.ndarray
+    # Words that a dictionary could have matched, found in the other text or not:
+    # a sentence whose words find nothing is itself evidence (of an omission).
+    words: list[int]
 
 
 def _lang(code: str) -> str:
@@ -57,14 +60,19 @@ def build_sides(
         # the sets to those makes them small, and makes "share of words matched"
         # a share of the words that could have been.
         z2e, e2z = cedict.reverse(zh_vocab, en_vocab)
+        glossed = cedict.stems()
+        zh_n = [len(set(ws)) for ws in zh_words_k]
+        en_n = [sum(1 for e in es if e in glossed) for es in en_stems_k]
         zh_k = [frozenset(w for w in ws if z2e[w]) for ws in zh_words_k]
         zh_t = [frozenset().union(*(z2e[w] for w in k)) for k in zh_k]
         en_k = [frozenset(e for e in es if e2z[e]) for es in en_stems_k]
         en_t = [frozenset().union(*(e2z[e] for e in k)) for k in en_k]
         if zh_is_src:
             src_keys, src_trans, tgt_keys, tgt_trans = zh_k, zh_t, en_k, en_t
+            src_n, tgt_n = zh_n, en_n
         else:
             src_keys, src_trans, tgt_keys, tgt_trans = en_k, en_t, zh_k, zh_t
+            src_n, tgt_n = en_n, zh_n
     elif pair <= (_LATIN_SCRIPT | _CYRILLIC):
         # Shared political vocabulary is borrowed across these scripts: cognates.
         sk = [cognate_keys(t, sl) for t in src]
@@ -73,9 +81,12 @@ def build_sides(
         src_keys = [frozenset(k & shared) for k in sk]
         tgt_keys = [frozenset(k & shared) for k in tk]
         src_trans, tgt_trans = src_keys, tgt_keys
+        # Without a dictionary only the shared forms say anything.
+        src_n, tgt_n = [len(k) for k in src_keys], [len(k) for k in tgt_keys]
     else:
         src_keys = src_trans = [frozenset()] * len(src)
         tgt_keys = tgt_trans = [frozenset()] * len(tgt)
+        src_n, tgt_n = [0] * len(src), [0] * len(tgt)
     # An anchor that the other text never shows is no evidence either way.
     shared = set().union(*src_anchors) & set().union(*tgt_anchors)
     return (
@@ -84,12 +95,14 @@ def build_sides(
             src_trans,
             [frozenset(a & shared) for a in src_anchors],
             np.array([sentence_length(t) for t in src], dtype=np.float64),
+            src_n,
         ),
         Side(
             tgt_keys,
             tgt_trans,
             [frozenset(a & shared) for a in tgt_anchors],
             np.array([sentence_length(t) for t in tgt], dtype=np.float64),
+            tgt_n,
         ),
     )
 
@@ -143,11 +156,11 @@ def pair_band(
 
 
 def totals(side: Side, anchor_weight: float, lexical: bool) -> np.ndarray:
-    """Most a sentence can match: its keys plus its weighted anchors."""
+    """Most a sentence can match: its dictionary words plus its weighted anchors."""
     return np.array(
         [
-            (len(k) if lexical else 0) + anchor_weight * len(an)
-            for k, an in zip(side.keys, side.anchors, strict=True)
+            (max(len(k), w) if lexical else 0) + anchor_weight * len(an)
+            for k, w, an in zip(side.keys, side.words, side.anchors, strict=True)
         ],
         dtype=np.float64,
     )

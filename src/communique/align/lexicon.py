@@ -101,9 +101,7 @@ def cognate_key(word: str) -> str:
 def cognate_keys(text: str, lang: str) -> set[str]:
     stop = _RU_STOP if lang == "ru" else _EN_STOP
     return {
-        cognate_key(w)
-        for w in _LATIN_OR_CYR.findall(text)
-        if len(w) > 3 and w.lower() not in stop
+        cognate_key(w) for w in _LATIN_OR_CYR.findall(text) if len(w) > 3 and w.lower() not in stop
     }
 
 
@@ -128,6 +126,7 @@ class Cedict:
     def __init__(self, zh_to_en: dict[str, set[str]]) -> None:
         self.zh_to_en = zh_to_en
         self.max_len = max((len(k) for k in zh_to_en), default=1)
+        self._stems: set[str] | None = None
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> Cedict:
@@ -150,7 +149,15 @@ class Cedict:
                     acc[form] = set(keys)
         return cls(acc)
 
-    def reverse(self, zh_vocab: Iterable[str], en_vocab: set[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    def stems(self) -> set[str]:
+        """Every English stem some gloss uses."""
+        if self._stems is None:
+            self._stems = set().union(*self.zh_to_en.values())
+        return self._stems
+
+    def reverse(
+        self, zh_vocab: Iterable[str], en_vocab: set[str]
+    ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """Both directions restricted to two texts' vocabularies: zh -> en stems, en stem -> zh."""
         z2e = {w: self.zh_to_en.get(w, set()) & en_vocab for w in zh_vocab}
         e2z: dict[str, set[str]] = {e: set() for e in en_vocab}

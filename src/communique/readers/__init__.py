@@ -19,6 +19,11 @@ from communique.readers.text import DecodeFailure, decode_text
 from communique.records import RawDocument, ReadError
 
 MAX_FILE_SIZE = 100 * 1024 * 1024  # bytes
+# Characters of decoded text. Later stages hold a document's sentences, words
+# and values in memory at once (about 55 bytes per character of English text):
+# a 5-million-character document (some 2,500 pages) peaks near 350 MB, while a
+# 100 MB text file would need gigabytes. No official document comes near this.
+MAX_TEXT_CHARS = 5_000_000
 
 # suffix -> format
 SUPPORTED_SUFFIXES: dict[str, str] = {
@@ -60,13 +65,18 @@ _READERS: dict[str, Callable[[bytes], tuple[str, str | None, str | None]]] = {
 }
 
 
-def read(path: str | Path, max_size: int | None = None) -> RawDocument:
+def read(
+    path: str | Path, max_size: int | None = None, max_chars: int | None = None
+) -> RawDocument:
     """Read one file. Raises ReadError(path, reason) when it cannot be turned into text.
 
-    ``max_size`` (bytes) defaults to the module's MAX_FILE_SIZE at call time.
+    ``max_size`` (bytes) and ``max_chars`` (characters of text) default to the
+    module's MAX_FILE_SIZE and MAX_TEXT_CHARS at call time.
     """
     if max_size is None:
         max_size = MAX_FILE_SIZE
+    if max_chars is None:
+        max_chars = MAX_TEXT_CHARS
     p = Path(path)
     shown = str(path)
     suffix = p.suffix.lower()
@@ -93,17 +103,24 @@ def read(path: str | Path, max_size: int | None = None) -> RawDocument:
         raise ReadError(shown, f"cannot read: {exc.strerror or exc}") from exc
     if not data:
         raise ReadError(shown, "empty file")
+    # The bytes are let go before the text is checked, so that a big file is
+    # not held twice while the next stages start.
+    sha256 = hashlib.sha256(data).hexdigest()
+    size = len(data)
     try:
         text, encoding, title = _READERS[fmt](data)
     except DecodeFailure as exc:
         raise ReadError(shown, str(exc)) from exc
+    del data
+    if len(text) > max_chars:
+        raise ReadError(shown, f"text too long ({len(text):,} characters > {max_chars:,} limit)")
     return RawDocument(
         path=shown,
         name=p.name,
         format=fmt,
         text=text,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
+        sha256=sha256,
+        size=size,
         encoding=encoding,
         title_hint=title,
     )
@@ -120,7 +137,9 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     Folders are walked in sorted order, hidden files and folders skipped, and a
     folder reached twice through symbolic links is walked once. Files found in
     folders are limited to supported suffixes; a file named directly is yielded
-    whatever it is, so that the caller can report it.
+    whatever it is, so that the caller can report it. So is a symbolic link
+    with a supported suffix that leads nowhere (dangling, or a loop): skipping
+    it would lose a document without a word.
     """
     seen_dirs: set[str] = set()
     for given in paths:
@@ -147,13 +166,18 @@ def _walk(folder: Path, seen_dirs: set[str]) -> Iterator[Path]:
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
+        supported = path.suffix.lower() in SUPPORTED_SUFFIXES
         try:
-            if entry.is_dir():
+            if entry.is_symlink() and not path.exists():
+                # Dangling or looping (is_dir() itself fails on a loop).
+                if supported:
+                    yield path
+            elif entry.is_dir():
                 yield from _walk(path, seen_dirs)
-            elif entry.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+            elif supported and entry.is_file():
                 yield path
         except OSError:
             continue
 
 
-__all__ = ["MAX_FILE_SIZE", "SUPPORTED_SUFFIXES", "iter_files", "read"]
+__all__ = ["MAX_FILE_SIZE", "MAX_TEXT_CHARS", "SUPPORTED_SUFFIXES", "iter_files", "read"]

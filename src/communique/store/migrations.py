@@ -107,7 +107,79 @@ CREATE INDEX documents_body ON documents (body, date);
 CREATE INDEX documents_date ON documents (date);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+# v4: the link layer (communique.link): what it read out of each document,
+# rebuilt per document (link_documents records the rule version used), so the
+# cross-document picture is assembled from these rows without rereading texts.
+_V4 = """
+CREATE TABLE link_documents (
+    doc_id    INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    version   INTEGER NOT NULL,
+    built_at  TEXT NOT NULL
+);
+
+CREATE TABLE link_facts (
+    id          INTEGER PRIMARY KEY,
+    doc_id      INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    subject     TEXT NOT NULL,
+    predicate   TEXT NOT NULL,
+    object      TEXT NOT NULL,
+    valid_from  TEXT,
+    mode        TEXT NOT NULL,
+    sentence    INTEGER NOT NULL,
+    start       INTEGER NOT NULL,
+    "end"       INTEGER NOT NULL,
+    attrs       TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX link_facts_subject ON link_facts (subject, predicate);
+CREATE INDEX link_facts_predicate ON link_facts (predicate, object);
+CREATE INDEX link_facts_doc ON link_facts (doc_id);
+
+CREATE TABLE link_entity_mentions (
+    id        INTEGER PRIMARY KEY,
+    doc_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    sentence  INTEGER NOT NULL,
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    attrs     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX link_entity_mentions_key ON link_entity_mentions (kind, key);
+CREATE INDEX link_entity_mentions_doc ON link_entity_mentions (doc_id);
+
+CREATE TABLE link_evidence (
+    id        INTEGER PRIMARY KEY,
+    doc_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL,
+    date      TEXT,
+    sentence  INTEGER NOT NULL,
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    attrs     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX link_evidence_doc ON link_evidence (doc_id);
+
+CREATE TABLE link_evidence_keys (
+    key       TEXT NOT NULL,
+    evidence  INTEGER NOT NULL REFERENCES link_evidence(id) ON DELETE CASCADE,
+    PRIMARY KEY (key, evidence)
+) WITHOUT ROWID;
+CREATE INDEX link_evidence_keys_evidence ON link_evidence_keys (evidence);
+
+CREATE TABLE link_commitments (
+    id        INTEGER PRIMARY KEY,
+    doc_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    sentence  INTEGER NOT NULL,
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    deadline  TEXT,
+    attrs     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX link_commitments_doc ON link_commitments (doc_id);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 LATEST = len(MIGRATIONS)
 
 

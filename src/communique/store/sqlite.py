@@ -341,7 +341,9 @@ class Store:
 
         todo: list[Path] = []
         hashes: dict[Path, str] = {}
-        seen: dict[str, str] = {}
+        # Same bytes under another suffix are read another way (a .txt is not a
+        # .docx), so only a twin with the same suffix is a duplicate before reading.
+        seen: dict[tuple[str, str], str] = {}
         for f in files:
             try:
                 sha = file_sha256(f)
@@ -351,12 +353,13 @@ class Store:
                 existing = self._id_for(sha)
                 if existing is not None:
                     result = IngestResult(str(f), "unchanged", existing, sha256=sha)
-                elif sha in seen:
+                elif (sha, f.suffix.lower()) in seen:
+                    twin = seen[(sha, f.suffix.lower())]
                     result = IngestResult(
-                        str(f), "unchanged", reason=f"same content as {seen[sha]}", sha256=sha
+                        str(f), "unchanged", reason=f"same content as {twin}", sha256=sha
                     )
                 else:
-                    seen[sha] = str(f)
+                    seen[(sha, f.suffix.lower())] = str(f)
                     hashes[f] = sha
                     todo.append(f)
                     continue
@@ -383,10 +386,23 @@ class Store:
                     )
             results.append(result)
             emit(result)
-        # Duplicates inside the batch point at the document their twin became.
+        # Duplicates inside the batch point at the document their twin became;
+        # a duplicate of a file that failed failed too, for the same reason
+        # (reporting it "unchanged" would hide that nothing was stored).
+        failures = {
+            (r.sha256, Path(r.path).suffix.lower()): r
+            for r in results
+            if r.status == "failed" and r.sha256
+        }
         for r in results:
-            if r.status == "unchanged" and r.document_id is None and r.sha256 in written:
-                r.document_id = written[r.sha256]
+            if r.status == "unchanged" and r.document_id is None:
+                key = (r.sha256, Path(r.path).suffix.lower())
+                if r.sha256 in written:
+                    r.document_id = written[r.sha256]
+                elif key in failures:
+                    twin = failures[key]
+                    r.status = "failed"
+                    r.reason = f"{twin.reason} (same content as {twin.path})"
         return IngestReport(results=results, seconds=round(time.perf_counter() - started, 3))
 
     def delete(self, doc_id: int) -> bool:
