@@ -169,6 +169,25 @@ def test_facets_count_documents_of_the_matching_set(genre_store: Store) -> None:
     assert filtered.facets["body"] == {"CMFA": 2}
 
 
+def test_without_facets_the_total_is_the_same(genre_store: Store) -> None:
+    q = "Afghanistan 阿富汗 Афганистан"
+    full = genre_store.search(q)
+    lean = genre_store.search(q, facets=False)
+    assert (lean.total, lean.total_documents, lean.facets) == (full.total, -1, {})
+    assert [h.to_dict() for h in lean.hits] == [h.to_dict() for h in full.hits]
+    filtered = genre_store.search(q, facets=False, lang="ru")
+    assert (filtered.total, filtered.total_documents) == (1, 1)
+    assert genre_store.search("Afghanistan Nations", facets=False).mode == "AND"
+    assert genre_store.search("Afghanistan zzzunknown", facets=False).mode == "OR"
+
+
+def test_sentence_ids_carry_the_document(genre_store: Store) -> None:
+    from communique.search import DOC_SHIFT
+
+    rows = genre_store.conn.execute("SELECT id, doc_id, idx FROM sentences").fetchall()
+    assert rows and all(i == (d << DOC_SHIFT) + x for i, d, x in rows)
+
+
 def test_date_bounds() -> None:
     assert parse_bound("2003", upper=False) == "2003"
     assert parse_bound("2003", upper=True) == "2003-12-31"

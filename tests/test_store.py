@@ -297,3 +297,35 @@ def test_ingest_with_worker_processes_matches_one_process(
         assert report.counts()["stored"] == 5
         mine = {d.sha256: d.sentences for d in store.documents()}
     assert mine == {d.sha256: d.sentences for d in seeded_store.documents()}
+
+
+# ------------------------------------------------------------------ pipeline
+
+
+def test_process_errors_name_the_file_and_the_reason(tmp_path: Path) -> None:
+    import pickle
+
+    from communique.pipeline import ProcessError, iter_process, process
+    from communique.records import ReadError
+
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\u200b\u200b\n\u200b\n", encoding="utf-8")
+    with pytest.raises((ProcessError, ReadError)) as info:
+        process(blank)
+    assert info.value.path == str(blank) and info.value.reason
+    err = ProcessError("a.txt", "segment failed")
+    assert isinstance(err, ValueError)
+    back = pickle.loads(pickle.dumps(err))
+    assert (back.path, back.reason) == ("a.txt", "segment failed")
+
+    good = tmp_path / "good.txt"
+    good.write_text(EN_COMMUNIQUE, encoding="utf-8")
+    outcomes = list(iter_process([good, tmp_path / "nope.txt", blank]))
+    assert {o.path.name: o.ok for o in outcomes} == {
+        "good.txt": True,
+        "nope.txt": False,
+        "blank.txt": False,
+    }
+    done = next(o for o in outcomes if o.ok).document
+    assert done is not None and done.extraction.file == "good.txt"
+    assert "AF" in done.extraction.states

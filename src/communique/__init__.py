@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from communique.store import Store
 
 
-def open(db: str | Path = "communique.db") -> Store:
-    """Open (creating when needed) the store at ``db``: a SQLite path."""
+def open(db: str | Path | None = None) -> Store:
+    """Open (creating when needed) the store at ``db``: a SQLite path; by default
+    ``$COMMUNIQUE_DB``, else ``./communique.db``."""
     from communique.store import Store
 
     return Store.open(db)

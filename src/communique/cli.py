@@ -110,7 +110,11 @@ def _check_dates(date_from: str | None, date_to: str | None) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    # readable=False: Click would refuse the whole batch for one unreadable
+    # file; the store reports that file and goes on with the others.
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders to ingest.", readable=False)
+    ],
     db: DbOpt = _DEFAULT_DB,
     workers: Annotated[
         int, typer.Option("--workers", "-j", help="Processes to use (0: one per CPU).")
@@ -207,8 +211,9 @@ def list_documents(
         _json([d.to_dict() for d in docs])
         return
     table = Table(show_header=True)
-    for col in ("id", "file", "lang", "type", "date", "org", "body", "title"):
-        table.add_column(col, overflow="fold")
+    for col in ("id", "file", "lang", "type", "date", "org", "body"):
+        table.add_column(col, no_wrap=True, justify="right" if col == "id" else "left")
+    table.add_column("title", overflow="fold", ratio=1, min_width=20)
     for d in docs:
         table.add_row(
             str(d.id),
@@ -356,6 +361,7 @@ def search_command(
             date_to=date_to,
             limit=limit,
             offset=offset,
+            facets=as_json,
         )
     if as_json:
         _json(
@@ -375,9 +381,9 @@ def search_command(
     table = Table(show_header=True)
     table.add_column("#", justify="right")
     table.add_column("score", justify="right")
-    table.add_column("document", overflow="fold")
+    table.add_column("document", overflow="fold", max_width=28)
     table.add_column("sent.", justify="right")
-    table.add_column("sentence", overflow="fold")
+    table.add_column("sentence", overflow="fold", ratio=1)
     for n, hit in enumerate(result.hits, start=offset + 1):
         table.add_row(
             str(n),
@@ -388,7 +394,8 @@ def search_command(
         )
     out.print(table)
     mode = " (no sentence has every term: any term)" if result.mode == "OR" else ""
-    out.print(f"{result.total} sentences in {result.total_documents} documents{mode}")
+    docs = f" in {result.total_documents} documents" if result.total_documents >= 0 else ""
+    out.print(f"{result.total} sentences{docs}{mode}")
 
 
 # ----------------------------------------------------------------------- extract
@@ -506,6 +513,16 @@ def serve(
 
     uvicorn.run(create_app(db), host=host, port=port)
 
+
+def _register_link_commands() -> None:
+    # The link layer (facts over time, commitments, positions, formulas, exports)
+    # brings its own commands; importing it here keeps `communique --help` whole.
+    from communique.link.cli import register
+
+    register(app)
+
+
+_register_link_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     app()

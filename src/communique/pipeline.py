@@ -91,6 +91,15 @@ def _process_one(path: Path) -> Outcome:
         return Outcome(path, error=f"{type(exc).__name__}: {exc}")
 
 
+def _process_for_pool(path: Path) -> Outcome:
+    """Like ``_process_one``, minus the word tokens: they are the bulk of what
+    would be pickled back to the parent, and nothing after extraction reads them."""
+    outcome = _process_one(path)
+    if outcome.document is not None:
+        outcome.document.segmented.tokens = []
+    return outcome
+
+
 def iter_process(paths: Iterable[str | Path], workers: int = 1) -> Iterator[Outcome]:
     """Process files in order, in this process (``workers == 1``) or in a pool.
 
@@ -133,7 +142,7 @@ def process_files(files: list[Path], workers: int = 1) -> Iterator[Outcome]:
     # Chunks amortize pickling; each worker loads segmenters and knowledge once.
     chunk = max(1, min(16, len(files) // (workers * 4) or 1))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_process_one, files, chunksize=chunk)
+        yield from pool.map(_process_for_pool, files, chunksize=chunk)
 
 
 __all__ = [

@@ -20,6 +20,9 @@ from communique.search.query import ParsedQuery, parse
 FACETS = ("organization", "body", "type", "language", "year")
 
 
+_SQLITE_MAX_INT = 2**63 - 1
+
+
 @dataclass(slots=True)
 class SearchHit:
     document_id: int
@@ -67,7 +70,7 @@ class SearchResult:
     terms: list[str]
     mode: str | None  # "AND", "OR" (fallback), None when the query had no terms
     total: int  # matching sentences
-    total_documents: int
+    total_documents: int  # -1 when not counted (facets=False, no filter)
     limit: int
     offset: int
     hits: list[SearchHit] = field(default_factory=list)
@@ -91,27 +94,36 @@ def _empty(parsed: ParsedQuery, limit: int, offset: int) -> SearchResult:
     )
 
 
-_COUNTS_SQL = """
+# A sentence's rowid is ``doc_id << DOC_SHIFT | index`` (the store writes it
+# so): the document of a match is known from the index alone, and counting,
+# grouping and filtering by document need no join through the sentences table.
+DOC_SHIFT = 20
+
+_COUNTS_SQL = f"""
 SELECT d.organization, d.body, d.type, d.language, substr(d.date, 1, 4), count(*), sum(h.n)
 FROM (
-    SELECT s.doc_id AS doc_id, count(*) AS n
-    FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid
-    WHERE sentences_fts MATCH ?
-    GROUP BY s.doc_id
+    SELECT rowid >> {DOC_SHIFT} AS doc_id, count(*) AS n
+    FROM sentences_fts WHERE sentences_fts MATCH ?
+    GROUP BY 1
 ) h JOIN documents d ON d.id = h.doc_id
-WHERE 1 = 1 {filters}
+WHERE 1 = 1 {{filters}}
 GROUP BY 1, 2, 3, 4, 5
 """
 
-_HITS_SQL = """
-SELECT s.doc_id, d.name, d.title, d.language, d.type, d.date, d.organization, d.body,
-       s.idx, s.paragraph, s.text, s.start, s."end", bm25(sentences_fts) AS rank
-FROM sentences_fts
-JOIN sentences s ON s.id = sentences_fts.rowid
-JOIN documents d ON d.id = s.doc_id
+_RANK_SQL = """
+SELECT rowid, rank FROM sentences_fts
 WHERE sentences_fts MATCH ? {filters}
-ORDER BY rank, s.doc_id, s.idx
+ORDER BY rank, rowid
 LIMIT ? OFFSET ?
+"""
+
+_DOC_FILTER = f" AND rowid >> {DOC_SHIFT} IN (SELECT d.id FROM documents d WHERE 1 = 1{{where}})"
+
+_ROWS_SQL = """
+SELECT s.id, s.doc_id, d.name, d.title, d.language, d.type, d.date, d.organization, d.body,
+       s.idx, s.paragraph, s.text, s.start, s."end"
+FROM sentences s JOIN documents d ON d.id = s.doc_id
+WHERE s.id IN ({marks})
 """
 
 
@@ -136,6 +148,12 @@ def _counts(
     return total, docs, ordered
 
 
+def _count(conn: sqlite3.Connection, match: str) -> int:
+    # FTS5 counts matches from its doclists without visiting rows.
+    sql = "SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?"
+    return int(conn.execute(sql, (match,)).fetchone()[0])
+
+
 def search(
     conn: sqlite3.Connection,
     query: str,
@@ -148,28 +166,44 @@ def search(
     date_to: str | None = None,
     limit: int = 20,
     offset: int = 0,
+    facets: bool = True,
 ) -> SearchResult:
-    """Search the sentences of a store's connection. Raises ``ValueError`` only for a bad date."""
+    """Search the sentences of a store's connection. Raises ``ValueError`` only for a bad date.
+
+    ``facets=False`` skips the facet counts (and ``total_documents``, left at
+    -1) when no filter is given: the total then comes from the index alone.
+    """
     filters = Filters(lang, type, organization, body, date_from, date_to).validate()
-    limit = max(0, int(limit))
-    offset = max(0, int(offset))
+    # SQLite integers are 64-bit: a larger page number is past the end anyway.
+    limit = min(max(0, int(limit)), _SQLITE_MAX_INT)
+    offset = min(max(0, int(offset)), _SQLITE_MAX_INT)
     parsed = parse(query)
     if parsed.empty:
         return _empty(parsed, limit, offset)
+    where, params = filters.sql("d")
+    exact = facets or bool(where)
     try:
-        mode = "AND"
-        match = parsed.match("AND")
-        total, docs, facets = _counts(conn, match, filters)
-        if total == 0 and len(parsed.terms) > 1:
-            mode = "OR"
-            match = parsed.match("OR")
-            total, docs, facets = _counts(conn, match, filters)
+        facet_counts: dict[str, dict[str, int]] = {}
+        docs = -1
+        for mode in ("AND", "OR") if len(parsed.terms) > 1 else ("AND",):
+            match = parsed.match(mode)
+            if exact:
+                total, docs, facet_counts = _counts(conn, match, filters)
+            else:
+                total = _count(conn, match)
+            if total:
+                break
         if total == 0:
             return _empty(parsed, limit, offset)
-        where, params = filters.sql("d")
-        rows = conn.execute(
-            _HITS_SQL.format(filters=where), [match, *params, limit, offset]
+        doc_filter = _DOC_FILTER.format(where=where) if where else ""
+        ranked = conn.execute(
+            _RANK_SQL.format(filters=doc_filter), [match, *params, limit, offset]
         ).fetchall()
+        rows: dict[int, tuple[Any, ...]] = {}
+        if ranked:
+            ids = [r[0] for r in ranked]
+            sql = _ROWS_SQL.format(marks=", ".join("?" * len(ids)))
+            rows = {r[0]: r[1:] for r in conn.execute(sql, ids)}
     except sqlite3.OperationalError as exc:
         # Quoting leaves nothing for FTS5 to reject; should it still object,
         # a query is answered with nothing rather than an error.
@@ -178,8 +212,8 @@ def search(
         raise
 
     hits: list[SearchHit] = []
-    for row in rows:
-        (doc_id, name, title, language, typ, date, org, bod, idx, para, text, s, e, rank) = row
+    for rowid, rank in ranked:
+        (doc_id, name, title, language, typ, date, org, bod, idx, para, text, s, e) = rows[rowid]
         hits.append(
             SearchHit(
                 document_id=doc_id,
@@ -226,11 +260,12 @@ def search(
         offset=offset,
         hits=hits,
         groups=list(groups.values()),
-        facets=facets,
+        facets=facet_counts,
     )
 
 
 __all__ = [
+    "DOC_SHIFT",
     "FACETS",
     "DocumentGroup",
     "Filters",

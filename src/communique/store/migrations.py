@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 # v1: documents and everything read out of them. Offsets are character offsets
 # into documents.text; mentions with sentence = -1 come from the record header.
+# sentences.id is written as doc_id << 20 | idx (communique.search.DOC_SHIFT),
+# so that the full-text index alone tells which document a match is in.
 _V1 = """
 CREATE TABLE documents (
     id            INTEGER PRIMARY KEY,

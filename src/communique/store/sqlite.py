@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from communique.records import ProcessedDocument
-from communique.search import SearchResult, search
+from communique.search import DOC_SHIFT, SearchResult, search
 from communique.search.filters import Filters
 from communique.store.migrations import LATEST, current_version, migrate
 from communique.store.models import (
@@ -38,6 +38,7 @@ from communique.store.models import (
 )
 
 DEFAULT_DB = "communique.db"
+_SQLITE_MAX_INT = 2**63 - 1
 ENV_DB = "COMMUNIQUE_DB"
 
 _SORTS = {
@@ -226,6 +227,8 @@ class Store:
             (s.index, s.paragraph, s.start, s.end, s.text, " ".join(index_terms(s.text, lang)))
             for s in seg.sentences
         ]
+        if len(sentences) >= 1 << DOC_SHIFT:
+            raise ValueError(f"too many sentences ({len(sentences)}) for one document")
         paragraphs = [(p.index, p.start, p.end) for p in seg.paragraphs]
         mentions = [
             (kind, value, start, end, surface, sentence, json.dumps(attrs, ensure_ascii=False))
@@ -273,18 +276,18 @@ class Store:
                     'INSERT INTO paragraphs (doc_id, idx, start, "end") VALUES (?, ?, ?, ?)',
                     [(doc_id, *p) for p in paragraphs],
                 )
-                # Ids are given here so that the index rows can be written in
-                # bulk right after; the write lock makes max(id) safe.
-                base = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM sentences").fetchone()[0]
+                # A sentence's id carries its document (see search.DOC_SHIFT),
+                # and the index rows are written in bulk with the same ids.
+                base = doc_id << DOC_SHIFT
                 conn.executemany(
                     'INSERT INTO sentences (id, doc_id, idx, paragraph, start, "end", text, terms)'
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(base + n, doc_id, *s) for n, s in enumerate(sentences)],
+                    [(base + s[0], doc_id, *s) for s in sentences],
                 )
                 if self.schema_version >= 2:  # a store held at v1 has no index yet
                     conn.executemany(
                         "INSERT INTO sentences_fts (rowid, terms) VALUES (?, ?)",
-                        [(base + n, s[-1]) for n, s in enumerate(sentences)],
+                        [(base + s[0], s[-1]) for s in sentences],
                     )
                 conn.executemany(
                     'INSERT INTO mentions (doc_id, kind, value, start, "end", surface, sentence,'
@@ -407,6 +410,8 @@ class Store:
 
     def delete(self, doc_id: int) -> bool:
         """Remove a document and everything read out of it; False when there was none."""
+        if not -_SQLITE_MAX_INT <= doc_id <= _SQLITE_MAX_INT:
+            return False
         with self._lock:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -439,7 +444,11 @@ class Store:
         where, params = Filters(language, type, organization, body, date_from, date_to).sql("d")
         sql = f"SELECT {_INFO_COLUMNS} FROM documents d WHERE 1 = 1{where} ORDER BY {_SORTS[sort]}"
         sql += " LIMIT ? OFFSET ?"
-        params += [-1 if limit is None else max(0, limit), max(0, offset)]
+        # SQLite integers are 64-bit: a larger limit or offset means "all" / "past the end".
+        params += [
+            -1 if limit is None else min(max(0, limit), _SQLITE_MAX_INT),
+            min(max(0, offset), _SQLITE_MAX_INT),
+        ]
         return [_info(r) for r in self.conn.execute(sql, params)]
 
     def count(
@@ -459,6 +468,8 @@ class Store:
 
     def document(self, doc_id: int) -> DocumentDetail | None:
         """Everything stored for one document, or None."""
+        if not -_SQLITE_MAX_INT <= doc_id <= _SQLITE_MAX_INT:
+            return None  # no such id can be stored (SQLite would raise OverflowError)
         conn = self.conn
         row = conn.execute(
             f"SELECT {_INFO_COLUMNS}, d.text, d.encoding, d.header, d.warnings, d.record"
@@ -515,6 +526,7 @@ class Store:
         date_to: str | None = None,
         limit: int = 20,
         offset: int = 0,
+        facets: bool = True,
     ) -> SearchResult:
         """BM25 search over sentences; see :func:`communique.search.search`."""
         return search(
@@ -528,6 +540,7 @@ class Store:
             date_to=date_to,
             limit=limit,
             offset=offset,
+            facets=facets,
         )
 
     def stats(self) -> Stats:

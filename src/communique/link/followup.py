@@ -1,0 +1,376 @@
+"""Commitment follow-up: each promise matched with what later documents say.
+
+A commitment (a stored sentence with a deadline) is compared with evidence
+rows of later documents of the same organization: sentences that report
+something done ("in operation since 2004", 已签署, вступило в силу) or under
+way ("continue to draft", 正在, продолжают), dated instruments, and officials
+holding an office. Candidates come from an inverted index of the evidence's
+keys (knowledge codes, instrument kinds, content terms), using only the
+commitment's rarer keys, so no commitment is compared with every sentence.
+
+Matching is by what the texts share, not by their wording: knowledge codes
+(bodies, offices, issues, states: the same in every language), the kind of
+instrument promised, and content terms. Status:
+
+* ``fulfilled``: a later instrument of the promised kind on the same matter, an
+  office the promise would create now held, or a later report of completion;
+  ``timing`` is ``on_time`` or ``late`` against the deadline, using the event's
+  own date when the text gives one ("of June 17, 2004", "since 2004") and the
+  reporting document's date otherwise;
+* ``superseded``: a later commitment on the same matter with a later deadline;
+* ``in_progress``: only reports of work under way;
+* ``overdue`` / ``open``: nothing yet, and the deadline passed / not passed as
+  of the organization's newest document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from communique.extract.dates import first_day, last_day
+
+STATUSES = ("fulfilled", "in_progress", "open", "overdue", "superseded")
+
+# A key held by more than this share of all evidence rows says nothing.
+_COMMON_SHARE = 0.2
+_MAX_KEYS = 24
+_MIN_COMMON = 200
+
+
+@dataclass(slots=True)
+class Evidence:
+    kind: str
+    file: str
+    sha256: str
+    doc_date: str | None
+    date: str | None  # the event's own date, else the document's
+    date_kind: str  # "event" | "document"
+    language: str
+    sentence_index: int
+    sentence: str | None
+    span: tuple[int, int]
+    score: float
+    shared: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "sha256": self.sha256,
+            "document_date": self.doc_date,
+            "date": self.date,
+            "date_kind": self.date_kind,
+            "language": self.language,
+            "sentence_index": self.sentence_index,
+            "sentence": self.sentence,
+            "span": list(self.span),
+            "score": round(self.score, 2),
+            "shared": self.shared,
+        }
+
+
+@dataclass(slots=True)
+class Followup:
+    file: str
+    sha256: str
+    date: str | None
+    language: str
+    organization: str | None
+    sentence_index: int
+    sentence: str
+    span: tuple[int, int]
+    deadline: str | None
+    deadline_text: str
+    actor: str | None
+    status: str
+    timing: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    superseded_by: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "date": self.date,
+            "language": self.language,
+            "organization": self.organization,
+            "sentence_index": self.sentence_index,
+            "sentence": self.sentence,
+            "span": list(self.span),
+            "deadline": self.deadline,
+            "deadline_text": self.deadline_text,
+            "actor": self.actor,
+            "status": self.status,
+            "timing": self.timing,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "superseded_by": self.superseded_by,
+        }
+
+
+@dataclass(slots=True)
+class _Promise:
+    id: int
+    doc_id: int
+    file: str
+    sha256: str
+    date: str | None
+    language: str
+    organization: str | None
+    sentence_index: int
+    sentence: str
+    span: tuple[int, int]
+    deadline: str | None
+    attrs: dict[str, Any]
+
+    def match_keys(self) -> list[str]:
+        a = self.attrs
+        org = self.organization
+        codes = [c for c in a.get("codes", []) if c != org]
+        return (
+            [f"c:{c}" for c in codes]
+            + [f"k:{k}" for k in a.get("kinds", [])]
+            + [f"t:{t}" for t in a.get("terms", [])]
+        )
+
+
+def _promises(conn: Any) -> list[_Promise]:
+    rows = conn.execute(
+        "SELECT c.id, c.doc_id, d.name, d.sha256, d.date, d.language, d.organization, c.sentence,"
+        ' s.text, c.start, c."end", c.deadline, c.attrs'
+        " FROM link_commitments c JOIN documents d ON d.id = c.doc_id"
+        " LEFT JOIN sentences s ON s.doc_id = c.doc_id AND s.idx = c.sentence"
+    )
+    out = [
+        _Promise(
+            cid,
+            doc,
+            name,
+            sha,
+            date,
+            lang,
+            org,
+            sidx,
+            stext or "",
+            (start, end),
+            deadline,
+            json.loads(attrs),
+        )
+        for cid, doc, name, sha, date, lang, org, sidx, stext, start, end, deadline, attrs in rows
+    ]
+    out.sort(key=lambda p: (p.date or "", p.sha256, p.sentence_index))
+    return out
+
+
+def _score(p: _Promise, ev_kind: str, ev_attrs: dict[str, Any], shared: list[str]) -> float:
+    codes = [k for k in shared if k.startswith("c:")]
+    terms = [k for k in shared if k.startswith("t:")]
+    kinds = [k for k in shared if k.startswith("k:")]
+    offices = set(p.attrs.get("offices", []))
+    acts = set(p.attrs.get("actions", []))
+    if ev_kind == "office":
+        # An office the promise speaks of is now held: only a promise to create or
+        # rename a post ("renaming ... to that of the Secretary General") is kept by it.
+        if any(c[2:] in offices for c in codes) and acts & {"rename", "establish"}:
+            return 10.0
+        return 0.0
+    if ev_kind == "instrument":
+        if not kinds or ("conclude" not in acts and "establish" not in acts):
+            return 0.0
+        return 3.0 * len(kinds) + 2.0 * len(codes) + 1.0 * len(terms)
+    # a report in a sentence: what it shares, and whether it is about the promised action
+    score = 2.0 * len(codes) + 1.0 * len(terms) + 1.0 * len(kinds)
+    if acts & set(ev_attrs.get("actions", [])):
+        score += 2.0
+    return score
+
+
+_THRESHOLD = {"instrument": 7.0, "office": 10.0, "done": 5.0, "progress": 5.0}
+
+
+def followups(store: Any, *, status: str | None = None, build: bool = True) -> list[Followup]:
+    """Every stored commitment with its status and evidence, oldest first."""
+    from communique.link.build import ensure_built
+
+    if build:
+        ensure_built(store)
+    conn = store.conn
+    promises = _promises(conn)
+    total = int(conn.execute("SELECT count(*) FROM link_evidence").fetchone()[0]) or 1
+    newest: dict[str | None, str] = {}
+    for org, d in conn.execute(
+        "SELECT organization, max(date) FROM documents WHERE date IS NOT NULL GROUP BY 1"
+    ):
+        newest[org] = d
+    key_df = _key_frequencies(conn, promises)
+    # a small store has no common words to speak of; a large one drops its commonest keys
+    limit = max(_MIN_COMMON, _COMMON_SHARE * total)
+    # Later promises on the same matter are looked up by the codes they share.
+    by_code: dict[tuple[str | None, str], list[_Promise]] = defaultdict(list)
+    for p in promises:
+        for k in dict.fromkeys(p.match_keys()):
+            if k.startswith("c:"):
+                by_code[(p.organization, k)].append(p)
+    out = []
+    for p in promises:
+        keys = [k for k in dict.fromkeys(p.match_keys()) if 0 < key_df.get(k, 0) <= limit]
+        keys.sort(key=lambda k: (key_df.get(k, 0), k))
+        peers = {
+            q.id: q
+            for k in p.match_keys()
+            if k.startswith("c:")
+            for q in by_code[(p.organization, k)]
+        }
+        f = _follow(conn, p, keys[:_MAX_KEYS], newest.get(p.organization), list(peers.values()))
+        if status is None or f.status == status:
+            out.append(f)
+    return out
+
+
+def _key_frequencies(conn: Any, promises: list[_Promise]) -> dict[str, int]:
+    wanted = sorted({k for p in promises for k in p.match_keys()})
+    df: dict[str, int] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for key, n in conn.execute(
+            f"SELECT key, count(*) FROM link_evidence_keys WHERE key IN ({marks}) GROUP BY key",
+            chunk,
+        ):
+            df[key] = int(n)
+    return df
+
+
+def _follow(
+    conn: Any, p: _Promise, keys: list[str], newest: str | None, peers: list[_Promise]
+) -> Followup:
+    f = Followup(
+        p.file,
+        p.sha256,
+        p.date,
+        p.language,
+        p.organization,
+        p.sentence_index,
+        p.sentence,
+        p.span,
+        p.deadline,
+        p.attrs.get("deadline_text", ""),
+        p.attrs.get("actor"),
+        "open",
+    )
+    candidates: dict[int, list[str]] = defaultdict(list)
+    if keys and p.date:
+        marks = ",".join("?" * len(keys))
+        for ev_id, key in conn.execute(
+            f"SELECT evidence, key FROM link_evidence_keys WHERE key IN ({marks})", keys
+        ):
+            candidates[ev_id].append(key)
+    found: list[Evidence] = []
+    if candidates:
+        ids = sorted(candidates)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for (
+                ev_id,
+                kind,
+                edate,
+                attrs,
+                sidx,
+                start,
+                end,
+                name,
+                sha,
+                ddate,
+                lang,
+                org,
+                stext,
+            ) in conn.execute(
+                'SELECT e.id, e.kind, e.date, e.attrs, e.sentence, e.start, e."end", d.name,'
+                " d.sha256, d.date, d.language, d.organization, s.text"
+                " FROM link_evidence e JOIN documents d ON d.id = e.doc_id"
+                " LEFT JOIN sentences s ON s.doc_id = e.doc_id AND s.idx = e.sentence"
+                f" WHERE e.id IN ({marks})",
+                chunk,
+            ):
+                if not ddate or ddate <= (p.date or "") or sha == p.sha256:
+                    continue
+                if p.organization and org and org != p.organization:
+                    continue
+                shared = sorted(candidates[ev_id])
+                ev_attrs = json.loads(attrs)
+                score = _score(p, kind, ev_attrs, shared)
+                if score < _THRESHOLD[kind]:
+                    continue
+                date = edate or ddate
+                found.append(
+                    Evidence(
+                        kind,
+                        name,
+                        sha,
+                        ddate,
+                        date,
+                        "event" if edate else "document",
+                        lang,
+                        sidx,
+                        stext,
+                        (start, end),
+                        score,
+                        shared,
+                    )
+                )
+    done = [e for e in found if e.kind in ("instrument", "office", "done")]
+    progress = [e for e in found if e.kind == "progress"]
+    done.sort(key=lambda e: (first_day(e.date or "9999"), -e.score, e.sha256, e.sentence_index))
+    progress.sort(key=lambda e: (-e.score, e.doc_date or "", e.sha256, e.sentence_index))
+    if done:
+        f.status = "fulfilled"
+        f.evidence = done[:3]
+        first = done[0]
+        if p.deadline and first.date:
+            f.timing = "on_time" if first_day(first.date) <= p.deadline else "late"
+        return f
+    later = _superseding(p, peers)
+    if later is not None:
+        f.status = "superseded"
+        f.superseded_by = later
+        return f
+    passed = bool(p.deadline and newest and last_day(newest) > p.deadline)
+    if progress:
+        f.status = "overdue" if passed else "in_progress"
+        f.evidence = progress[:3]
+        return f
+    f.status = "overdue" if passed else "open"
+    return f
+
+
+def _superseding(p: _Promise, peers: list[_Promise]) -> dict[str, Any] | None:
+    """A later promise on the same matter with a later deadline (a deadline moved)."""
+    if not p.deadline:
+        return None
+    mine = set(p.match_keys())
+    for q in sorted(peers, key=lambda q: (q.date or "", q.sha256, q.sentence_index)):
+        if (q.date or "") <= (p.date or "") or not q.deadline or q.deadline <= p.deadline:
+            continue
+        theirs = q.match_keys()
+        shared = [k for k in theirs if k in mine]
+        codes = [k for k in shared if k.startswith("c:")]
+        if (
+            len(shared) >= max(5, 0.5 * min(len(mine), len(theirs)))
+            and codes
+            and set(p.attrs.get("actions", [])) & set(q.attrs.get("actions", []))
+        ):
+            return {
+                "file": q.file,
+                "sha256": q.sha256,
+                "date": q.date,
+                "sentence": q.sentence,
+                "deadline": q.deadline,
+                "span": list(q.span),
+            }
+    return None
+
+
+__all__ = ["STATUSES", "Evidence", "Followup", "followups"]

@@ -1,0 +1,348 @@
+"""Facts with validity: what each document asserts, assembled into periods.
+
+An assertion is valid from its document's date (or the date the sentence gives:
+"in operation since 2004"). For a single-valued predicate (a body's seat, an
+office's holder, an organization's presidency) the next different value ends
+the period before it; two different values from the same day are both kept
+and marked ``conflict``. Multi-valued predicates (member, observer, ...) stay
+open, except that a state's observer or dialogue-partner status ends when its
+membership of the same organization begins.
+
+Assertions are ordered by (valid_from, document date, sha256, sentence), so the
+result does not depend on the order in which documents were ingested.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from communique.extract.dates import first_day
+
+SINGLE_VALUED = frozenset({"seat", "office_holder", "presidency"})
+PREDICATES = (
+    "member",
+    "observer",
+    "dialogue_partner",
+    "seat",
+    "office_holder",
+    "presidency",
+    "signed",
+    "memorandum",
+    "meeting",
+    "position",
+)
+# Statuses that membership supersedes.
+_BELOW_MEMBER = frozenset({"observer", "dialogue_partner"})
+
+
+@dataclass(slots=True)
+class Source:
+    file: str
+    sha256: str
+    date: str | None
+    language: str
+    sentence_index: int
+    sentence: str | None
+    span: tuple[int, int]
+    surface: str
+    mode: str
+
+    def key(self) -> tuple[str, str, int, int]:
+        return (self.date or "", self.sha256, self.sentence_index, self.span[0])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "date": self.date,
+            "language": self.language,
+            "sentence_index": self.sentence_index,
+            "sentence": self.sentence,
+            "span": list(self.span),
+            "surface": self.surface,
+            "mode": self.mode,
+        }
+
+
+@dataclass(slots=True)
+class Fact:
+    subject: str
+    predicate: str
+    object: str
+    valid_from: str | None
+    valid_to: str | None = None
+    mode: str = "stated"
+    conflict: bool = False
+    attrs: dict[str, Any] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    subject_name: str | None = None
+    object_name: str | None = None
+
+    def valid_at(self, day: str) -> bool:
+        if self.valid_from is not None and first_day(self.valid_from) > day:
+            return False
+        return self.valid_to is None or first_day(self.valid_to) > day
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "subject": self.subject,
+            "subject_name": self.subject_name,
+            "predicate": self.predicate,
+            "object": self.object,
+            "object_name": self.object_name,
+            "valid_from": self.valid_from,
+            "valid_to": self.valid_to,
+            "mode": self.mode,
+            "conflict": self.conflict,
+            "attrs": self.attrs,
+            "sources": [s.to_dict() for s in self.sources],
+        }
+
+
+@dataclass(slots=True)
+class _Assertion:
+    subject: str
+    predicate: str
+    object: str
+    valid_from: str | None
+    mode: str
+    attrs: dict[str, Any]
+    source: Source
+
+    def order(self) -> tuple[str, bool, str, str, int, int]:
+        vf = first_day(self.valid_from) if self.valid_from else "0000-00-00"
+        return (vf, self.mode == "planned", *self.source.key())
+
+
+def _assertions(
+    conn: Any, subject: str | None, predicate: str | None, person_ids: dict[str, str]
+) -> list[_Assertion]:
+    sql = (
+        "SELECT f.subject, f.predicate, f.object, f.valid_from, f.mode, f.sentence, f.start,"
+        ' f."end", f.attrs, d.name, d.sha256, d.date, d.language, s.text,'
+        ' substr(d.text, f.start + 1, f."end" - f.start)'
+        " FROM link_facts f JOIN documents d ON d.id = f.doc_id"
+        " LEFT JOIN sentences s ON s.doc_id = f.doc_id AND s.idx = f.sentence"
+        " WHERE 1 = 1"
+    )
+    params: list[Any] = []
+    if subject:
+        sql += " AND f.subject = ?"
+        params.append(subject)
+    if predicate:
+        sql += " AND f.predicate = ?"
+        params.append(predicate)
+    out = []
+    for (
+        subj,
+        pred,
+        obj,
+        valid_from,
+        mode,
+        sentence,
+        start,
+        end,
+        attrs,
+        file,
+        sha,
+        date,
+        lang,
+        stext,
+        surface,
+    ) in conn.execute(sql, params):
+        if obj.startswith("person:"):
+            obj = person_ids.get(obj[7:], obj)
+        src = Source(
+            file,
+            sha,
+            date,
+            lang,
+            sentence,
+            stext,
+            (start, end),
+            surface if start >= 0 else "",
+            mode,
+        )
+        out.append(_Assertion(subj, pred, obj, valid_from, mode, json.loads(attrs), src))
+    out.sort(key=lambda a: (a.subject, a.predicate, a.order()))
+    return out
+
+
+def _merge(into: Fact, a: _Assertion) -> None:
+    into.sources.append(a.source)
+    if a.mode == "stated":
+        into.mode = "stated"
+    for k, v in a.attrs.items():
+        into.attrs.setdefault(k, v)
+
+
+def assemble(assertions: list[_Assertion]) -> list[Fact]:
+    """Periods from assertions sorted by (subject, predicate, order)."""
+    facts: list[Fact] = []
+    groups: dict[tuple[str, str], list[_Assertion]] = defaultdict(list)
+    for a in assertions:
+        groups[(_timeline_key(a), a.predicate)].append(a)
+    for (_, predicate), items in groups.items():
+        subject = items[0].subject
+        if predicate in SINGLE_VALUED:
+            items.sort(key=_Assertion.order)
+            facts.extend(_single(predicate, items))
+        else:
+            by_object: dict[str, Fact] = {}
+            for a in items:
+                f = by_object.get(a.object)
+                if f is None:
+                    f = by_object[a.object] = Fact(
+                        subject, predicate, a.object, a.valid_from, mode=a.mode
+                    )
+                _merge(f, a)
+            facts.extend(by_object.values())
+    _end_lower_statuses(facts)
+    for f in facts:
+        f.sources.sort(key=Source.key)
+    facts.sort(
+        key=lambda f: (
+            f.subject,
+            f.predicate,
+            first_day(f.valid_from) if f.valid_from else "",
+            f.object,
+        )
+    )
+    return facts
+
+
+def _timeline_key(a: _Assertion) -> str:
+    """What one timeline is about. A body has one head whatever the office is called
+    (an Executive Secretary renamed Secretary General), so the head offices of one
+    body share a timeline; deputies are many and keep their own."""
+    if a.predicate != "office_holder" or ":" in a.subject or "DEPUTY" in a.subject:
+        return a.subject
+    from communique.knowledge import load
+
+    entry = load().entry(a.subject)
+    return f"head-of:{entry.parent}" if entry is not None and entry.parent else a.subject
+
+
+def _single(predicate: str, items: list[_Assertion]) -> list[Fact]:
+    periods: list[Fact] = []
+    open_: list[Fact] = []  # the periods holding at the latest start seen
+    for a in items:
+        start = first_day(a.valid_from) if a.valid_from else ""
+        same = [p for p in open_ if p.object == a.object and p.subject == a.subject]
+        if same:
+            _merge(same[0], a)
+            continue
+        cur_start = first_day(open_[0].valid_from) if open_ and open_[0].valid_from else None
+        p = Fact(a.subject, predicate, a.object, a.valid_from, mode=a.mode)
+        _merge(p, a)
+        # the same day, a stated holder and a planned successor: a handover, not a conflict
+        if open_ and cur_start == start and all(q.mode == a.mode for q in open_):
+            for q in open_:
+                q.conflict = True
+            p.conflict = True
+            open_.append(p)
+        else:
+            for q in open_:
+                q.valid_to = a.valid_from
+            open_ = [p]
+        periods.append(p)
+    return periods
+
+
+def _end_lower_statuses(facts: list[Fact]) -> None:
+    member_from: dict[tuple[str, str], str] = {}
+    for f in facts:
+        if f.predicate == "member" and f.valid_from:
+            member_from[(f.subject, f.object)] = f.valid_from
+    for f in facts:
+        if f.predicate in _BELOW_MEMBER:
+            joined = member_from.get((f.subject, f.object))
+            if joined and f.valid_from and first_day(joined) > first_day(f.valid_from):
+                f.valid_to = joined
+
+
+def _names(facts: list[Fact], conn: Any) -> None:
+    from communique.knowledge import load
+    from communique.link.entities import persons
+
+    kb = load()
+    people: dict[str, str] | None = None
+    for f in facts:
+        if f.subject.startswith("instrument:"):
+            f.subject_name = f.attrs.get("name")
+        elif ":" in f.subject:
+            office, country = f.subject.split(":", 1)
+            f.subject_name = f"{kb.name(office)} ({kb.name(country)})"
+        else:
+            f.subject_name = kb.name(f.subject)
+        if f.object.startswith("person:"):
+            if people is None:
+                people = {p.id: p.name for p in persons(conn)}
+            f.object_name = people.get(f.object, f.object)
+        elif f.predicate in ("signed", "meeting"):
+            f.object_name = f.object
+        else:
+            f.object_name = kb.name(f.object)
+
+
+def facts(
+    store: Any,
+    *,
+    subject: str | None = None,
+    predicate: str | None = None,
+    at: str | None = None,
+    build: bool = True,
+) -> list[Fact]:
+    """Facts with their periods, optionally of one subject / predicate / valid at a day."""
+    from communique.link.build import ensure_built
+    from communique.link.entities import person_index
+
+    if build:
+        ensure_built(store)
+    conn = store.conn
+    ids = person_index(conn)
+    # A subject's periods depend only on its own assertions (and, for statuses
+    # below membership, on its membership), so the subject filter goes to SQL.
+    items = _assertions(conn, subject, None, ids)
+    out = assemble(items)
+    if predicate:
+        out = [f for f in out if f.predicate == predicate]
+    if at:
+        day = first_day(at)
+        out = [f for f in out if f.valid_at(day)]
+    _names(out, conn)
+    return out
+
+
+def state_at(store: Any, day: str, organization: str = "SCO") -> dict[str, Any]:
+    """What was true of an organization on a day, each item with its sources."""
+    from communique.knowledge import load
+
+    kb = load()
+    d = first_day(day)
+    valid = [f for f in facts(store, at=d) if f.predicate != "position"]
+
+    def items(pred: str, test: Any) -> list[dict[str, Any]]:
+        return [f.to_dict() for f in valid if f.predicate == pred and test(f)]
+
+    def own(code: str) -> bool:
+        return code == organization or kb.root(code.split(":")[0]) == organization
+
+    return {
+        "date": d,
+        "organization": organization,
+        "members": items("member", lambda f: f.object == organization),
+        "observers": items("observer", lambda f: f.object == organization),
+        "dialogue_partners": items("dialogue_partner", lambda f: f.object == organization),
+        "seats": items("seat", lambda f: own(f.subject)),
+        "office_holders": items("office_holder", lambda f: ":" not in f.subject and own(f.subject)),
+        "presidency": items("presidency", lambda f: f.subject == organization),
+        "memoranda": items("memorandum", lambda f: f.subject == organization),
+        "instruments": items("signed", lambda f: True),
+    }
+
+
+__all__ = ["PREDICATES", "SINGLE_VALUED", "Fact", "Source", "assemble", "facts", "state_at"]
