@@ -116,3 +116,128 @@ def test_russian_genre(kb: Knowledge) -> None:
         (None, "к следующему заседанию Совета"),
     ]
     assert got[2].actor == "CNC"
+
+
+# Tasks handed to the side's own officials, limits written as parts of a year, seasons,
+# events dated by a clause of their own; and what looks like a limit but binds no one.
+EN_TASKS = """We direct our Ministers of Energy to present a roadmap on energy efficiency at the forthcoming Summit.
+
+We task the Sherpas to review the rules of procedure before the end of 2018.
+
+We request the Secretariat to circulate, by 15 October 2018, a note on the financial arrangements.
+
+We ask our Ministers of Culture to convene a film festival later this year.
+
+Our Trade Ministers will agree on a common approach to e-commerce in the second half of 2019.
+
+The Ministers agreed to hold a joint seminar on cyber security this autumn.
+
+We instruct the Sherpas to finalize the guidelines before the Eleventh Summit, which will be held in Brazil in 2019.
+
+The Ministers instructed the Sherpas to draft a calendar for the incoming Chairship by the next meeting of Sherpas.
+
+The next Summit will be held in Brazil in 2019.
+
+Joint exercises of the competent authorities will be held before the end of 2019.
+
+We remain committed to assisting Syria on its path to recovery by 2020 and beyond.
+
+The Ministers requested information on the projects completed in 2017.
+"""
+
+
+def test_english_tasks_and_false_limits(kb: Knowledge) -> None:
+    got = find_commitments(seg_of(EN_TASKS), kb, "2018-06-10", "BRICS")
+    assert [(c.deadline, c.deadline_text) for c in got] == [
+        (None, "at the forthcoming Summit"),
+        ("2018-12-31", "before the end of 2018"),
+        ("2018-10-15", "by 15 October 2018"),
+        ("2018-12-31", "later this year"),
+        ("2019-12-31", "in the second half of 2019"),
+        ("2018-11-30", "this autumn"),
+        ("2019-12-31", "before the Eleventh Summit, which will be held in Brazil in 2019"),
+        (None, "by the next meeting of Sherpas"),
+        ("2019-12-31", "before the end of 2019"),
+    ]
+
+
+RU_TASKS = """Мы поручаем Секретариату до конца 2019 года распространить среди государств-членов доклад о ходе работы.
+
+Совет поручил группе экспертов подготовить к следующему заседанию Совета предложения по бюджету.
+
+Главы делегаций договорились осенью текущего года провести консультации экспертов.
+
+Министры поручили Секретариату не позднее 1 марта 2020 года представить проект Плана действий на 2020-2022 годы.
+
+Государства-члены завершат согласование текста в первом полугодии 2020 года.
+
+Следующее заседание Совета состоится в Бишкеке в 2020 году.
+
+Совместные учения будут проведены до конца 2019 года.
+
+Очередное заседание Совета будет проведено в Бишкеке в 2020 году.
+
+Стороны обсудили подготовку к саммиту, который состоится в Бишкеке в июне 2020 года.
+
+Государства-члены будут последовательно реализовывать Концепцию сотрудничества до 2030 года.
+
+Стороны приветствуют объявление 2020 года Годом культуры.
+"""
+
+
+def test_russian_tasks_and_false_limits(kb: Knowledge) -> None:
+    got = find_commitments(seg_of(RU_TASKS), kb, "2019-06-14", "SCO")
+    assert [(c.deadline, c.deadline_text) for c in got] == [
+        ("2019-12-31", "до конца 2019 года"),
+        (None, "к следующему заседанию Совета"),
+        ("2019-11-30", "осенью текущего года"),
+        ("2020-03-01", "не позднее 1 марта 2020 года"),
+        ("2020-06-30", "в первом полугодии 2020 года"),
+        ("2019-12-31", "до конца 2019 года"),
+    ]
+
+
+ZH_TASKS = """我们责成秘书处在2020年外长理事会会议前提交报告。
+
+我们请高官委员会于2019年12月底前完成文件草案。
+
+各成员国将在2020年上半年完成批准程序。
+
+各方同意在2020年第三季度前举行专家磋商。
+
+下次会议将于2020年在塔什干举行。
+
+各成员国主管部门将于2019年底前举行联合演习。
+
+各方将落实《2025年前发展战略》。
+"""
+
+
+def test_chinese_tasks_and_false_limits(kb: Knowledge) -> None:
+    got = find_commitments(seg_of(ZH_TASKS), kb, "2019-06-14", "SCO")
+    assert [(c.deadline, c.deadline_text) for c in got] == [
+        ("2020-12-31", "在2020年外长理事会会议前"),
+        ("2019-12-31", "于2019年12月底前"),
+        ("2020-06-30", "在2020年上半年"),
+        ("2020-09-30", "在2020年第三季度前"),
+        ("2019-12-31", "于2019年底前"),
+    ]
+
+
+DOCS = Path(__file__).resolve().parent / "docs"
+COMMITMENT_DOCS = [
+    p
+    for p in sorted(DOCS.glob("*.txt"))
+    if "commitments" in json.loads(p.with_suffix(".expected.json").read_text(encoding="utf-8"))
+]
+
+
+@pytest.mark.parametrize("path", COMMITMENT_DOCS, ids=lambda p: p.stem)
+def test_own_documents(path: Path, kb: Knowledge) -> None:
+    # each holds a task with a limit and a next-meeting announcement that is none
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    seg = segment(normalize(read(path)))
+    got = find_commitments(seg, kb, expected["date"], expected["organization"])
+    assert [(c.sentence, c.deadline, c.deadline_text) for c in got] == [
+        (c["sentence"], c["deadline"], c["deadline_text"]) for c in expected["commitments"]
+    ]

@@ -271,6 +271,31 @@ def test_ranges_give_two_mentions_on_one_span() -> None:
             "к следующему саммиту ШОС",
         ),
         ("осенью 2005 года в Москве", "ru", "2005-07-05", "2005-11-30", "осенью 2005 года"),
+        # parts of a year, seasons without a preposition, a limit against a plan's period
+        (
+            "by the end of the first quarter of 2008",
+            "en",
+            "2007-08-16",
+            "2008-03-31",
+            "by the end of the first quarter of 2008",
+        ),
+        (
+            "во втором полугодии 2008 года",
+            "ru",
+            "2007-08-16",
+            "2008-12-31",
+            "во втором полугодии 2008 года",
+        ),
+        ("于2008年下半年召开", "zh", "2007-08-16", "2008-12-31", "于2008年下半年"),
+        ("在2008年第一季度前", "zh", "2007-08-16", "2008-03-31", "在2008年第一季度前"),
+        ("hold joint exercises next spring", "en", "2007-08-16", "2008-05-31", "next spring"),
+        (
+            "не позднее 1 марта 2008 года представить проект Плана мероприятий на 2008-2010 годы",
+            "ru",
+            "2007-08-16",
+            "2008-03-01",
+            "не позднее 1 марта 2008 года",
+        ),
     ],
 )
 def test_parse_deadline(text: str, lang: str, ref: str, deadline: str | None, phrase: str) -> None:
@@ -285,3 +310,19 @@ def test_past_dates_are_not_deadlines() -> None:
     assert parse_deadline("approved by the Forum in July 2002.", "en", "2002-11-23") is None
     assert parse_deadline("will intensify the exchange of views.", "en", "2002-11-23") is None
     assert find_deadlines("was held on November 23, 2002 in Moscow", "en", "2002-11-23") == []
+
+
+def test_horizons_and_titles_are_not_limits() -> None:
+    # an open horizon, a plan's own time frame, a date inside a quoted title
+    assert parse_deadline("support its recovery by 2015 and beyond", "en", "2010-06-11") is None
+    assert (
+        parse_deadline("реализовывать Программу действий до 2025 года", "ru", "2015-07-10") is None
+    )
+    assert parse_deadline("одобрили «Стратегию развития до 2025 года»", "ru", "2015-07-10") is None
+    assert parse_deadline("落实《2025年前发展战略》", "zh", "2015-07-10") is None
+    assert parse_deadline("落实上合组织2025年前发展战略", "zh", "2015-07-10") is None
+    # a verb between the plan and the date starts a clause of its own
+    found = parse_deadline(
+        "утвердили план и договорились до 2016 года завершить", "ru", "2015-07-10"
+    )
+    assert found is not None and found[0] == "2016-12-31"

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from communique.extract.entities import document_organization, find_organizations, find_states
+from communique.extract.entities import (
+    document_organization,
+    find_organizations,
+    find_states,
+    record_organizations,
+)
 from communique.knowledge import Knowledge, load
 from communique.records import NormalizedDocument, RawDocument, SegmentedDocument
 from communique.segment import segment
@@ -144,3 +149,50 @@ def test_nested_parent_names_are_mentions_of_their_own(kb: Knowledge) -> None:
     ]
     assert found[1].attrs["nested_in"] == "CTC"
     assert all(m.sentence == 0 for m in found)
+
+
+DOCS = Path(__file__).resolve().parent / "docs"
+ENTITY_DOCS = [
+    p
+    for p in sorted(DOCS.glob("*.txt"))
+    if "states" in json.loads(p.with_suffix(".expected.json").read_text(encoding="utf-8"))
+]
+
+
+@pytest.mark.parametrize("path", ENTITY_DOCS, ids=lambda p: p.stem)
+def test_own_documents_states_and_record_organizations(path: Path, kb: Knowledge) -> None:
+    from communique.normalize import normalize
+    from communique.readers import read
+
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    seg = segment(normalize(read(path)))
+    assert states(seg, kb) == set(expected["states"])
+    mentions = find_organizations(seg, kb)
+    assert record_organizations(mentions, kb, expected["organization"]) == expected["organizations"]
+
+
+def test_extended_organizations_are_mentions_but_not_record_codes(kb: Knowledge) -> None:
+    seg = doc(
+        "The SCO Secretariat and the New Development Bank signed a memorandum. "
+        "The Asian Development Bank and the World Health Organization took part.",
+        "en",
+    )
+    mentions = find_organizations(seg, kb)
+    found = {m.value: m for m in mentions}
+    assert {"NDB", "ADB", "WHO", "SECRETARIAT", "SCO"} <= set(found)
+    assert found["NDB"].attrs["record"] is False
+    assert "record" not in found["SCO"].attrs
+    # the issuing organization's own Secretariat is carried by the knowledge layer, not here
+    assert record_organizations(mentions, kb, "SCO") == ["SCO"]
+
+
+def test_state_adjective_opening_a_company_name(kb: Knowledge) -> None:
+    ru = doc(
+        "Стороны отметили вклад Монгольской железной дороги и компании «Таджикские "
+        "авиалинии» в развитие транспорта. Российские компании и китайские банки "
+        "участвуют в проектах.",
+        "ru",
+    )
+    assert states(ru, kb) == {"RU", "CN"}
+    en = doc("Mongolian Railways and the Kyrgyz Airlines joined the project.", "en")
+    assert states(en, kb) == set()

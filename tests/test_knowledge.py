@@ -227,3 +227,37 @@ def test_english_matching_is_fast(kb: Knowledge) -> None:
     elapsed = time.perf_counter() - t0
     assert len(found) > 20_000
     assert len(text) / elapsed > 1_000_000, f"{len(text) / elapsed / 1e6:.2f} MB/s"
+
+
+def test_extended_entries_are_exactly_those_outside_the_vocabulary(kb: Knowledge) -> None:
+    # The record lists only vocabulary codes; the pack keeps more (NDB, WHO) as mentions
+    # and marks them, so that the record can leave them out without reading shared/.
+    vocab = SHARED / "spec" / "vocabulary.tsv"
+    if not vocab.exists():
+        pytest.skip("shared/spec/vocabulary.tsv not present")
+    with vocab.open(encoding="utf-8") as fh:
+        codes = {row["code"] for row in csv.DictReader(fh, delimiter="\t")}
+    for code, entry in kb.organizations.items():
+        assert bool(entry.attrs.get("extended")) == (code not in codes), code
+    assert kb.entry("NDB").attrs.get("extended") is True
+    assert not kb.entry("UNSC").attrs.get("extended")
+
+
+def test_an_organ_named_after_its_organization_with_a_possessive(kb: Knowledge) -> None:
+    def codes(text: str, lang: str) -> list[str]:
+        return [m.code for m in kb.find(text, lang, ["organization", "body"], organization="SCO")]
+
+    assert codes("reform of the United Nations and its Security Council", "en") == ["UN", "UNSC"]
+    assert codes("роль Организации Объединенных Наций и ее Совета Безопасности", "ru") == [
+        "UN",
+        "UNSC",
+    ]
+    assert codes("支持联合国及其安理会发挥作用", "zh") == ["UN", "UNSC"]
+    # a national security council is no organ of the UN
+    assert codes("the Security Council of the Republic of Tajikistan", "en") == []
+    assert codes("Секретарь Совета Безопасности Российской Федерации", "ru") == []
+
+
+def test_chinese_state_glued_to_a_one_character_word(kb: Knowledge) -> None:
+    assert [m.code for m in kb.find("各方就伊朗核问题交换意见", "zh", ["state"])] == ["IR"]
+    assert [m.code for m in kb.find("两名叙利亚籍人员", "zh", ["state"])] == ["SY"]

@@ -211,7 +211,8 @@ def test_russian_chair_under_chairmanship(kb: Knowledge) -> None:
     )
     meeting, _ = _run(kb, _seg_text(text))
     assert meeting.chair is not None
-    assert (meeting.chair.name, meeting.chair.country) == ("С.Лаптева", "RU")
+    # the genitive of "под председательством" is brought back to the name's own form
+    assert (meeting.chair.name, meeting.chair.country) == ("С.Лаптев", "RU")
     assert (meeting.start, meeting.place) == ("2015-06-10", "Moscow")
 
 
@@ -256,3 +257,145 @@ def test_name_first_then_role_and_state_after_a_comma(kb: Knowledge) -> None:
     ]
     assert (meeting.start, meeting.end, meeting.body) == ("2006-09-14", "2006-09-15", "CHG")
     _check_spans(seg, persons)
+
+
+# ----------------------------------------------------------- list openers, chairs
+
+
+def _pairs(people: list[Person]) -> list[tuple[str | None, str]]:
+    return [(p.country, _surname(p.name)) for p in people]
+
+
+@pytest.mark.parametrize(
+    "opener",
+    [
+        "Participants included",
+        "Among the heads of delegation were",
+        "Taking part in the session were",
+        "Present at the meeting were",
+    ],
+)
+def test_english_list_openers(kb: Knowledge, opener: str) -> None:
+    text = (
+        "JOINT COMMUNIQUE\n\n"
+        "The meeting of the Council of Ministers of Foreign Affairs of the SCO was held in "
+        "Dushanbe on 12 May 2021.\n\n"
+        f"{opener} Minister of Foreign Affairs of the Republic of Kazakhstan M. Tileuberdi, "
+        "Minister of Foreign Affairs of the Russian Federation S. Lavrov and Minister of "
+        "Foreign Affairs of the Republic of Tajikistan S. Muhriddin.\n"
+    )
+    meeting, _ = _run(kb, _seg_text(text))
+    assert _pairs(meeting.participants) == [
+        ("KZ", "tileuberdi"),
+        ("RU", "lavrov"),
+        ("TJ", "muhriddin"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "opener",
+    ["Среди глав делегаций были", "Участие в заседании приняли", "Участниками встречи стали"],
+)
+def test_russian_list_openers(kb: Knowledge, opener: str) -> None:
+    text = (
+        "ИНФОРМАЦИОННОЕ СООБЩЕНИЕ\n\n"
+        "12 мая 2021 года в Душанбе состоялось заседание Совета министров иностранных дел ШОС.\n\n"
+        f"{opener} Министр иностранных дел Республики Казахстан М.Тлеуберди и Министр "
+        "иностранных дел Российской Федерации С.Лавров.\n"
+    )
+    meeting, _ = _run(kb, _seg_text(text))
+    assert _pairs(meeting.participants) == [("KZ", "тлеуберди"), ("RU", "лавров")]
+
+
+def test_chair_in_a_relative_clause_of_the_list(kb: Knowledge) -> None:
+    text = (
+        "PRESS RELEASE\n\n"
+        "The BRICS Ministers of Foreign Affairs met in Moscow on 4 September 2020. The meeting "
+        "was attended by Minister of Foreign Affairs of the People's Republic of China Wang Yi "
+        "and Minister of Foreign Affairs of the Russian Federation S. Lavrov, who chaired the "
+        "meeting.\n"
+    )
+    meeting, _ = _run(kb, _seg_text(text))
+    assert meeting.chair is not None
+    assert (meeting.chair.country, meeting.chair.name) == ("RU", "S. Lavrov")
+    assert _pairs(meeting.participants) == [("CN", "wang yi".split()[-1]), ("RU", "lavrov")]
+
+
+@pytest.mark.parametrize("verb", ["Встречу провела", "Заседание провел", "Совещание вел"])
+def test_russian_chair_as_the_subject_of_conducted(kb: Knowledge, verb: str) -> None:
+    text = (
+        "ИНФОРМАЦИОННОЕ СООБЩЕНИЕ\n\n"
+        "20 июня 2023 года в Йоханнесбурге состоялась встреча министров иностранных дел БРИКС.\n\n"
+        f"{verb} Министр международных отношений и сотрудничества Южно-Африканской "
+        "Республики Н.Пандор.\n"
+    )
+    meeting, _ = _run(kb, _seg_text(text))
+    assert meeting.chair is not None
+    assert (meeting.chair.country, meeting.chair.name) == ("ZA", "Н.Пандор")
+    # the chair heads a delegation too
+    assert _pairs(meeting.participants) == [("ZA", "пандор")]
+
+
+def test_genitive_chair_without_a_list_is_brought_to_the_nominative(kb: Knowledge) -> None:
+    text = (
+        "ИНФОРМАЦИОННОЕ СООБЩЕНИЕ\n\n"
+        "Заседание прошло 10 ноября 2022 года в Ташкенте под председательством Президента "
+        "Республики Узбекистан Ш.М.Мирзиёева.\n"
+    )
+    meeting, _ = _run(kb, _seg_text(text))
+    assert meeting.chair is not None
+    assert (meeting.chair.country, meeting.chair.name) == ("UZ", "Ш.М.Мирзиёев")
+
+
+def test_hyphenated_and_two_letter_initials(kb: Knowledge) -> None:
+    text = (
+        "PRESS RELEASE\n\n"
+        "The meeting of the Council of Heads of State of the SCO was held in Samarkand on "
+        "16 September 2022.\n\n"
+        "The meeting was attended by President of the Republic of Kazakhstan K.-J. Tokayev, "
+        "President of the Republic of Uzbekistan Sh. Mirziyoyev and President of the Kyrgyz "
+        "Republic S. Japarov.\n"
+    )
+    meeting, _ = _run(kb, _seg_text(text))
+    assert [p.name for p in meeting.participants] == [
+        "K.-J. Tokayev",
+        "Sh. Mirziyoyev",
+        "S. Japarov",
+    ]
+
+
+def test_chinese_leaders_as_the_subject_of_the_opening(kb: Knowledge) -> None:
+    text = (
+        "金砖国家领导人会晤新闻公报\n\n"
+        "2014年7月15日，巴西联邦共和国总统罗塞夫、俄罗斯联邦总统普京和南非共和国总统祖马"
+        "在福塔莱萨举行金砖国家领导人第六次会晤。\n"
+    )
+    meeting, _ = _run(kb, _seg_text(text))
+    assert _pairs(meeting.participants) == [("BR", "罗塞夫"), ("RU", "普京"), ("ZA", "祖马")]
+
+
+def test_a_subject_with_no_names_is_no_list(kb: Knowledge) -> None:
+    text = (
+        "DECLARATION\n\n"
+        "We, the Leaders of the Federative Republic of Brazil, the Russian Federation and the "
+        "Republic of India, met in Brasilia on 15 April 2010.\n"
+    )
+    meeting, _ = _run(kb, _seg_text(text))
+    assert meeting.participants == []
+
+
+def test_unattributed_list_item_takes_the_chairs_state(kb: Knowledge) -> None:
+    # the host's minister is listed by role only; the chair phrase names the state
+    text = (
+        "新闻公报\n\n"
+        "2022年7月29日，上海合作组织成员国外长理事会会议在塔什干举行。"
+        "会议由乌兹别克斯坦共和国外交部长诺罗夫主持。\n\n"
+        "哈萨克斯坦共和国外交部长特列乌别尔季、俄罗斯联邦外交部长拉夫罗夫和外交部长诺罗夫出席会议。\n"
+    )
+    meeting, _ = _run(kb, _seg_text(text))
+    assert meeting.chair is not None and meeting.chair.country == "UZ"
+    assert _pairs(meeting.participants) == [
+        ("KZ", "特列乌别尔季"),
+        ("RU", "拉夫罗夫"),
+        ("UZ", "诺罗夫"),
+    ]

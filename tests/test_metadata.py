@@ -164,7 +164,7 @@ def test_header_fills_what_the_text_does_not_say(kb: Knowledge) -> None:
         "2017-09-21",
         "New Delhi",
         "BRICS",
-        "CMFA",
+        None,  # CMFA is the SCO's council; BRICS foreign ministers meet as no vocabulary body
     )
     assert meta.warnings == []
     assert all(m.sentence == -1 for m in meta.mentions if m.attrs["field"] in ("date", "place"))
@@ -271,3 +271,28 @@ def test_chinese_bracketed_place_date_heading_and_run_on_opening(kb: Knowledge) 
         "SCO",
         "CHS",
     )
+
+
+def test_council_codes_belong_to_their_organization(kb: Knowledge) -> None:
+    # A meeting of ministers is the council of that name only in an organization that has
+    # one; the publisher named in [Source] is not the issuing body either.
+    cica = (
+        "[Title] Joint Statement of the Meeting of Ministers of Foreign Affairs of CICA\n"
+        "[Place] Baku\n[Date] October 5, 2023\n"
+        "[Source] CICA Secretariat\n[Full text]\n\n"
+        "The Ministers of Foreign Affairs of the CICA Member States met in Baku.\n"
+    )
+    meta = extract_metadata(_seg_text(cica), kb)
+    assert (meta.organization, meta.body) == ("CICA", None)
+    sco = (
+        "Joint Communique of the Meeting of the Council of Ministers of Foreign Affairs of "
+        "the Shanghai Cooperation Organization\n\n"
+        "The Council of Ministers of Foreign Affairs of the SCO met in Astana on 5 May 2023.\n"
+    )
+    assert extract_metadata(_seg_text(sco), kb).body == "CMFA"
+    brics_summit = (
+        "Declaration of the Leaders of BRICS\n\n"
+        "We, the Heads of State and Government of BRICS, met at the summit in Kazan on "
+        "23 October 2024.\n"
+    )
+    assert extract_metadata(_seg_text(brics_summit), kb).body == "SUMMIT"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from communique.extract.commitments import find_commitments
 from communique.extract.dates import date_mentions
-from communique.extract.entities import find_organizations, find_states
+from communique.extract.entities import find_organizations, find_states, record_organizations
 from communique.extract.instruments import find_instruments
 from communique.extract.meeting import extract_meeting
 from communique.extract.metadata import extract_metadata
@@ -44,9 +44,7 @@ def extract(seg: SegmentedDocument, kb: Knowledge | None = None) -> Extraction:
 
     orgs = find_organizations(seg, kb)
     mentions.extend(orgs)
-    out.organizations = sorted(
-        {m.value for m in orgs if not _own_body(kb, m.value, meta.organization)}
-    )
+    out.organizations = record_organizations(orgs, kb, meta.organization)
 
     out.meeting, out.persons = extract_meeting(seg, kb, meta)
     out.instruments = find_instruments(seg, kb, meta.date)
@@ -58,13 +56,6 @@ def extract(seg: SegmentedDocument, kb: Knowledge | None = None) -> Extraction:
     mentions.sort(key=lambda m: (m.start, m.end, m.kind))
     out.mentions = mentions
     return out
-
-
-def _own_body(kb: Knowledge, code: str, organization: str | None) -> bool:
-    """A body of the issuing organization is carried by ``body``, not ``organizations``."""
-    if organization is None or code == organization:
-        return False
-    return kb.root(code) == organization
 
 
 __all__ = ["extract"]

@@ -13,10 +13,9 @@ views") is not a commitment.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
-from communique.extract.dates import parse_deadline
+from communique.extract.dates import best_deadline, ru_morph
 from communique.records import Commitment, SegmentedDocument, Sentence
 
 _CUE = {
@@ -25,15 +24,23 @@ _CUE = {
         r"|tasked|need\s+to\s+(?:make\s+sure|ensure)|(?:important|necessary|essential|expedient"
         r"|advisable)\s+(?:to|that)|should|must|are\s+to|is\s+to|intends?\s+to|intended\s+to"
         r"|undertakes?\s+to|undertook\s+to|commit(?:s|ted)?\s+to|with\s+a\s+view\s+to"
-        r"|continues?\s+to|resolved\s+to)\b",
+        r"|continues?\s+to|resolved\s+to"
+        # "We task our Ministers of Trade to", "request the Secretariat to": the issuing
+        # side hands a task to its own officials
+        r"|(?:direct|task|ask|request|mandate|charge)(?:s|ed)?(?=\s+(?:our|the|its|their|all"
+        r"|relevant|respective|competent)\b))\b",
         re.IGNORECASE,
     ),
     "zh": re.compile(
         r"将|商定|决定|责成|应(?!对|用|邀)|以备|同意|需要|必须|争取|确保|拟|承诺|委托|要求"
+        # "我们请秘书处于...前": a request to the side's own bodies (not 邀请, 申请, 吁请)
+        r"|(?<![邀申提聘宴吁])请"
     ),
     "ru": re.compile(
-        r"(?<!\w)(?:будут|будет|обязуются|обязуется|договорились|договорилась|поручить|поручили"
-        r"|поручено|поручает|необходимо|решили|примут|намерены|намерен|следует|должны|должен"
+        r"(?<!\w)(?:будут|будет|обязуются|обязуется|обязуемся|договорились|договорилась"
+        r"|договорилось|договариваются|договариваемся|условились"
+        r"|поруч(?:ить|или|ило|ила|ил|ено|ена|ены|ается|ают|ает|аем|аю)"
+        r"|необходимо|решили|решено|примут|намерены|намерен|намерено|следует|должны|должен"
         r"|должна|предстоит|согласились|приложат|обеспечат|постановили|постановляет)(?!\w)",
         re.IGNORECASE,
     ),
@@ -50,15 +57,21 @@ def find_commitments(
     cue = _CUE[lang]
     out: list[Commitment] = []
     for sent in seg.sentences:
-        found = parse_deadline(sent.text, lang, doc_date)
+        found = best_deadline(sent.text, lang, doc_date)
         if found is None:
             continue
-        cues = [m.start() for m in cue.finditer(sent.text)]
+        # "will be held in 2017" only dates an event; "will be held before the end of 2019"
+        # still sets a limit on holding it
+        cues = [
+            m.start()
+            for m in cue.finditer(sent.text)
+            if found.strong or not _schedules(sent.text, m, lang)
+        ]
         if not cues and lang == "ru":
             cues = _ru_future_verbs(sent.text)
         if not cues:
             continue
-        day, d_start, d_end = found
+        day, d_start, d_end = found.day, found.start, found.end
         out.append(
             Commitment(
                 sentence=sent.text,
@@ -75,22 +88,53 @@ def find_commitments(
     return out
 
 
-@lru_cache(maxsize=1)
-def _morph() -> Any:
-    import pymorphy3
+# A cue that only says when an event takes place ("The next meeting will be held in China
+# in 2017", "将于2019年6月在比什凯克举行") sets no task: the meeting is not an actor.
+_SCHEDULE_AFTER = {
+    "en": re.compile(
+        r"\s+(?:also\s+)?(?:be\s+(?:held|convened|hosted|organized|organised)|take\s+place|convene|meet)\b",
+        re.IGNORECASE,
+    ),
+    "ru": re.compile(
+        r"\s+(?:также\s+)?(?:проведен\w*|проходить|состояться|организован\w*)(?!\w)", re.IGNORECASE
+    ),
+    "zh": re.compile(r"\s*(?:于|在)[^，。；]{0,40}?(?:举行|召开|举办)"),
+}
+_RU_EVENT_VERBS = frozenset(
+    ["состоится", "состоятся", "пройдет", "пройдёт", "пройдут", "откроется", "откроются"]
+)
 
-    return pymorphy3.MorphAnalyzer()
+
+def _schedules(text: str, cue: re.Match[str], lang: str) -> bool:
+    word = cue.group(0).lower()
+    if lang == "en" and word not in {"will", "shall", "is to", "are to"}:
+        return False
+    if lang == "ru" and word not in {"будет", "будут"}:
+        return False
+    if lang == "zh" and word != "将":
+        return False
+    return bool(_SCHEDULE_AFTER[lang].match(text, cue.end()))
 
 
 def _ru_future_verbs(text: str) -> list[int]:
     """Offsets of perfective future verbs ("подготовит", "завершат"): Russian states what a
-    body will do with the bare future, no auxiliary."""
-    morph = _morph()
+    body will do with the bare future, no auxiliary. A verb that reads as present too
+    ("приветствуют", of a two-aspect verb) states a view, and "состоится" only a date."""
+    morph = ru_morph()
     out = []
     for m in re.finditer(r"[а-яё]+", text, re.IGNORECASE):
-        tag = morph.parse(m.group(0).lower())[0].tag
-        if "VERB" in tag and "futr" in tag and "3per" in tag:
-            out.append(m.start())
+        word = m.group(0).lower()
+        if word in _RU_EVENT_VERBS:
+            continue
+        parses = morph.parse(word)
+        if parses[0].normal_form == "быть":
+            continue  # the auxiliary: a cue of its own, already weighed above
+        tag = parses[0].tag
+        if not ("VERB" in tag and "futr" in tag and "3per" in tag):
+            continue
+        if any("pres" in p.tag for p in parses):
+            continue
+        out.append(m.start())
     return out
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 from communique.records import Mention, SegmentedDocument
 
@@ -961,6 +962,9 @@ class Deadline:
     start: int
     end: int
     surface: str
+    # A limit cue ("not later than", "до", "by", "前") rather than a bare place in time
+    # ("in", "в", "на"): the limit a sentence is about when it holds both.
+    strong: bool = True
 
 
 _EN_SEASON_WORD = re.compile(r"\b(spring|summer|autumn|fall|winter)\b", re.IGNORECASE)
@@ -973,22 +977,47 @@ _ZH_SEASON = {"春": "spring", "夏": "summer", "秋": "autumn", "冬": "winter"
 _EN_CUE = re.compile(
     r"(?P<cue>(?:\b(?:not|no)\s+later\s+than|\b(?:before|by|until|till|prior\s+to|to|at)\s+the\s+end\s+of"
     r"|\bthe\s+end\s+of|\bby|\bbefore|\bprior\s+to|\bduring|\bin\s+the\s+course\s+of|\bwithin"
-    r"|\bthroughout|\b(?:in|by)\s+(?:the\s+)?(?:spring|summer|autumn|fall|winter)\s+of|\bin|\bon"
-    r"|\bscheduled\s+for)\s+(?:the\s+year\s+)?)$",
+    r"|\bthroughout|\b(?:in|by)\s+(?:the\s+)?(?:spring|summer|autumn|fall|winter)\s+of"
+    r"|(?:\b(?:in|by|during|within|before|(?:by|before)\s+the\s+end\s+of)\s+)?the\s+"
+    r"(?:first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?:half|quarter)\s+of"
+    r"|\blater(?:\s+in)?|\bin|\bon|\bscheduled\s+for)\s+(?:the\s+year\s+)?)$",
     re.IGNORECASE,
 )
 _RU_CUE = re.compile(
-    r"(?P<cue>(?:(?<!\w)не\s+(?:позднее|позже)|(?<!\w)до\s+(?:конца|окончания|истечения)"
+    r"(?P<cue>(?:(?:(?<!\w)(?:до\s+(?:конца|окончания)|к\s+концу)\s+|(?<!\w)(?:в|во)\s+)?"
+    r"(?:первого|второго|третьего|четвертого|четвёртого|первом|втором|третьем|четвертом"
+    r"|четвёртом)\s+(?:полугоди|квартал)\w*"
+    r"|(?<!\w)не\s+(?:позднее|позже)|(?<!\w)до\s+(?:конца|окончания|истечения)"
     r"|(?<!\w)к\s+концу|(?<!\w)в\s+течение|(?<!\w)в\s+ходе|(?<!\w)до|(?<!\w)к|(?<!\w)в|(?<!\w)на"
     r"|(?<!\w)(?:весной|летом|осенью|зимой))\s+)$",
     re.IGNORECASE,
 )
 _EVENT_EN = re.compile(
     r"(?:\b(?P<prep>by|at|before|to|prior\s+to|ahead\s+of|in\s+time\s+for|for\s+approval\s+(?:by|at))\s+)?"
-    r"\b(?P<np>the\s+(?:next|forthcoming|upcoming|coming|following|subsequent)\s+"
-    r"(?:[\w()\-]+\s+){0,4}?(?:meeting|summit|session|sitting|conference|forum|council)s?)\b",
+    r"\b(?P<np>the\s+(?:(?P<next>next|forthcoming|upcoming|coming|following|subsequent)|"
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|\d{1,2}(?:st|nd|rd|th)|[XVI]{1,5}))\s+"
+    # the words between never hold a second preposition or article: "the next Chairship by
+    # the next meeting" is two phrases, the limit is the second
+    r"(?:(?!(?:by|before|at|to|for|in|on|of|the|a|an)\b)[\w()\-]+\s+){0,4}?"
+    r"(?:meeting|summit|session|sitting|conference|forum|council)s?)\b",
     re.IGNORECASE,
 )
+_EVENT_WHEN = {
+    "en": re.compile(
+        r",\s*(?:(?:which|that)\s+(?:will|is\s+to)\s+be\s+held|to\s+be\s+(?:held|hosted|convened)"
+        r"|(?:scheduled|planned|due)\s+(?:for|to\s+be\s+held))\b",
+        re.IGNORECASE,
+    ),
+    "ru": re.compile(
+        r",\s*(?:(?:котор\w+|что)\s+(?:состоится|пройд[её]т|будет\s+проведен\w*)"
+        r"|(?:намеченн|запланированн)\w+)",
+        re.IGNORECASE,
+    ),
+}
+# An ordinal event ("the Fifth Summit") is a limit only after a word that makes it one; "at
+# the first meeting" reports where something happened.
+_ORDINAL_EVENT_PREPS = frozenset({"by", "before", "prior to", "ahead of", "in time for"})
 _EVENT_STOP_EN = re.compile(
     r"[,.;:!?]|\b(?:for|with|which|that|who|where|when|will|shall|should|would|and|so|as|"
     r"whereas|while|because)\b",
@@ -1008,6 +1037,48 @@ _EVENT_ZH = re.compile(r"下次|下一次|下届|下一届|即将举行的|即�
 _ZH_MEETING = re.compile(r"(?:会议|会晤|峰会|大会|会)(?:前|之前|以前|时|期间)")
 
 
+_PART_ORDINAL = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "перв": 1,
+    "втор": 2,
+    "трет": 3,
+    "четверт": 4,
+    "четвёрт": 4,
+    "一": 1,
+    "1": 1,
+    "二": 2,
+    "2": 2,
+    "三": 3,
+    "3": 3,
+    "四": 4,
+    "4": 4,
+}
+_EN_PART = re.compile(r"\b(first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(half|quarter)\b")
+_RU_PART = re.compile(r"(перв|втор|трет|четв[её]рт)\w*\s+(полугоди|квартал)")
+
+
+def _year_part_end(cue: str, lang: str) -> int | None:
+    """The last month of the half or quarter a cue names ("in the first half of", "во втором
+    квартале"), or None."""
+    m = (_RU_PART if lang == "ru" else _EN_PART).search(cue)
+    if m is None:
+        return None
+    half = m.group(2) in {"half", "полугоди"}
+    n = 2 if half else 4
+    k = n if m.group(1) == "last" else _PART_ORDINAL[m.group(1).lower()]
+    return min(k, n) * (6 if half else 3)
+
+
+_WEAK_CUES = frozenset({"in", "on", "at", "scheduled for", "в", "на"})
+
+
 def _date_deadline(d: DateMatch, cue: str, lang: str) -> str | None:
     """The latest day a date allows, given the words before it."""
     value = d.end_value or d.value
@@ -1023,9 +1094,32 @@ def _date_deadline(d: DateMatch, cue: str, lang: str) -> str | None:
             season = _EN_SEASONS[sm.group(1).lower()]
     if season and d.precision == "year":
         return season_end(int(value[:4]), season)
+    part = _year_part_end(c, lang)
+    if part is not None and d.precision == "year":
+        return last_day(f"{value[:4]}-{part:02d}")
     if c in {"before", "prior to", "до", "перед"} and d.precision == "day":
         return day_before(first_day(d.value))
     return last_day(value)
+
+
+# Words after a date that make it an open horizon, not a limit ("by 2014 and beyond").
+_BEYOND = re.compile(
+    r"\s*(?:and\s+beyond|and\s+after(?:wards)?|и\s+далее|и\s+(?:в\s+)?последующ\w+\s+(?:период|годы)"
+    r"|及(?:以后|以後|今后|未来)|以后|以後)",
+    re.IGNORECASE,
+)
+# Russian: a document's own time frame ("Стратегию развития ШОС до 2035 года", "Программы
+# ... на 2010-2012 годы") is the horizon of what it plans, not a limit on an act.
+_RU_HORIZON_HEAD = re.compile(
+    r"(?<!\w)(?:стратеги|программ|концепци|план|прогноз|карт|повестк)\w*"
+    r"(?P<between>(?:[\s,]+[\w\-«»\"]+){0,8})\s*$",
+    re.IGNORECASE,
+)
+_ZH_HORIZON_TAIL = re.compile(
+    r"(?:年)?(?:前|以前)?(?:的)?[^，。；、]{0,6}?(?:战略|规划|纲要|构想|议程|展望)"
+)
+# Quotation marks around a title: a date inside names the title, it binds no one.
+_QUOTES = re.compile(r"«[^«»]{0,300}»|《[^《》]{0,300}》|“[^“”]{0,300}”|„[^„“”]{0,300}[“”]")
 
 
 def find_deadlines(text: str, lang: str, ref: str | None) -> list[Deadline]:
@@ -1043,6 +1137,14 @@ def find_deadlines(text: str, lang: str, ref: str | None) -> list[Deadline]:
         y, mo, dd = ref_t
         ref_day = last_day(_iso(y, mo, dd))
         out = [d for d in out if d.day is None or d.day > ref_day]
+    quoted = [q.span() for q in _QUOTES.finditer(text)]
+    out = [
+        d
+        for d in out
+        if not _BEYOND.match(text, d.end)
+        and not any(qs <= d.start and d.end <= qe for qs, qe in quoted)
+        and not (lang == "ru" and _ru_horizon(text, d))
+    ]
     # one deadline per span: an event phrase that holds a cued date is the same limit
     out.sort(key=lambda d: (d.start, -(d.end - d.start)))
     kept: list[Deadline] = []
@@ -1050,29 +1152,74 @@ def find_deadlines(text: str, lang: str, ref: str | None) -> list[Deadline]:
         if kept and d.start < kept[-1].end:
             prev = kept[-1]
             if (d.day or "") > (prev.day or ""):
-                kept[-1] = Deadline(d.day, prev.start, prev.end, prev.surface)
+                kept[-1] = Deadline(d.day, prev.start, prev.end, prev.surface, prev.strong)
             continue
         kept.append(d)
     return kept
 
 
+@lru_cache(maxsize=1)
+def ru_morph() -> Any:
+    """The Russian morphological analyzer (loaded once, on first use)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def ru_is_verb(word: str) -> bool:
+    """Whether a Russian word's likeliest reading is a verb or an infinitive."""
+    tag = ru_morph().parse(word.lower())[0].tag
+    return "VERB" in tag or "INFN" in tag
+
+
+def _ru_horizon(text: str, d: Deadline) -> bool:
+    cue = re.match(r"(до|на)\s", d.surface, re.IGNORECASE)
+    if cue is None or re.match(r"до\s+(?:конца|окончания|истечения)", d.surface, re.I):
+        return False
+    m = _RU_HORIZON_HEAD.search(text[max(0, d.start - 120) : d.start])
+    if m is None:
+        return False
+    # a verb between the document and the date starts a clause of its own ("план и
+    # договорились до 2025 года")
+    return not any(ru_is_verb(w) for w in re.findall(r"[а-яё]+", m["between"], re.IGNORECASE))
+
+
 def _cued_deadlines(text: str, dates: list[DateMatch], lang: str) -> Iterator[Deadline]:
     cue_re = _RU_CUE if lang == "ru" else _EN_CUE
+    season_re = _RU_SEASON_WORD if lang == "ru" else _EN_SEASON_WORD
     for d in dates:
-        before = text[max(0, d.start - 40) : d.start]
+        before = text[max(0, d.start - 60) : d.start]
         m = cue_re.search(before)
         if m is None:
+            # "this autumn", "осенью этого года": a season names its own end
+            if d.precision == "year" and season_re.search(d.surface):
+                yield Deadline(_date_deadline(d, "", lang), d.start, d.end, d.surface, False)
             continue
         start = d.start - len(before) + m.start("cue")
-        yield Deadline(_date_deadline(d, m["cue"], lang), start, d.end, text[start : d.end])
+        cue = re.sub(r"\s+", " ", m["cue"].strip().lower())
+        yield Deadline(
+            _date_deadline(d, m["cue"], lang),
+            start,
+            d.end,
+            text[start : d.end],
+            cue not in _WEAK_CUES,
+        )
 
 
 def _event_deadlines(text: str, dates: list[DateMatch], lang: str) -> Iterator[Deadline]:
     event_re, stop_re = (_EVENT_RU, _EVENT_STOP_RU) if lang == "ru" else (_EVENT_EN, _EVENT_STOP_EN)
     for m in event_re.finditer(text):
+        prep = re.sub(r"\s+", " ", m["prep"].lower()) if m["prep"] else None
+        if lang == "en" and not m["next"] and prep not in _ORDINAL_EVENT_PREPS:
+            continue
         start = m.start("prep") if m["prep"] else m.start("np")
         # the event's noun phrase goes on ("of the heads of state in 2003") up to a clause edge
         stop = stop_re.search(text, m.end(), min(len(text), m.end() + 160))
+        if stop is not None and _EVENT_WHEN[lang].match(text, stop.start()):
+            # "before the Fifth Summit, to be held in South Africa in 2013": the clause
+            # after the comma dates the event
+            nxt = re.compile(r"[,.;:!?]").search(text, stop.end(), min(len(text), stop.end() + 160))
+            stop = nxt
         end = stop.start() if stop else min(len(text), m.end() + 160)
         end = len(text[:end].rstrip())
         inside = [d for d in dates if start <= d.start and d.end <= end]
@@ -1089,12 +1236,20 @@ def _event_deadlines(text: str, dates: list[DateMatch], lang: str) -> Iterator[D
             yield Deadline(None, start, end, text[start:end])
 
 
+_ZH_PART = re.compile(r"\s*(?:年)?\s*(?:(上|下)半年|第?([一二三四1-4])季度)")
+_ZH_YEAR_EVENT = re.compile(
+    r"[^，。；、,;]{0,20}?(?:会议|会晤|峰会|大会)(?:召开|举行|举办)?(?:前|之前|以前)"
+)
+
+
 def _zh_deadlines(text: str, dates: list[DateMatch], ref: str | None) -> Iterator[Deadline]:
     for d in dates:
         after = text[d.end : d.end + 8]
         before = text[max(0, d.start - 6) : d.start]
         lead = re.search(r"(?:不迟于|最迟于|最晚于|在|于|到|至|截至)\s*$", before)
         start = d.start - (len(before) - lead.start()) if lead else d.start
+        if _ZH_HORIZON_TAIL.match(text, d.end):
+            continue  # "2025年前发展战略": a plan's horizon
         m = re.match(r"\s*(?:年底|年末|底|末)?\s*(?:前|之前|以前|为止|内|期间)", after)
         if m:
             yield Deadline(
@@ -1104,6 +1259,16 @@ def _zh_deadlines(text: str, dates: list[DateMatch], ref: str | None) -> Iterato
                 text[start : d.end + m.end()],
             )
             continue
+        m = _ZH_PART.match(after)
+        if m and d.precision == "year" and (lead or re.match(r"\s*[前内底末]", after[m.end() :])):
+            # "在2016年上半年", "2017年第一季度前": a half or a quarter ends with its last month
+            month = (
+                (6 if m.group(1) == "上" else 12) if m.group(1) else 3 * _PART_ORDINAL[m.group(2)]
+            )
+            tail = re.match(r"\s*(?:末|底)?\s*(?:前|之前|以前|内)?", after[m.end() :])
+            end = d.end + m.end() + (tail.end() if tail else 0)
+            yield Deadline(last_day(f"{d.value[:4]}-{month:02d}"), start, end, text[start:end])
+            continue
         m = re.match(r"\s*(?:年)?\s*([春夏秋冬])(?:季|天)", after)
         if m and d.precision == "year":
             end = d.end + m.end()
@@ -1111,11 +1276,19 @@ def _zh_deadlines(text: str, dates: list[DateMatch], ref: str | None) -> Iterato
                 season_end(int(d.value[:4]), _ZH_SEASON[m.group(1)]), start, end, text[start:end]
             )
             continue
+        m = _ZH_YEAR_EVENT.match(text, d.end)
+        if m and d.precision == "year" and lead:
+            # "在2018年外长会议前": a meeting of a stated year, held by the year's end at the latest
+            end = m.end()
+            yield Deadline(last_day(d.value), start, end, text[start:end])
+            continue
         if lead and lead.group(0).strip() in {"不迟于", "最迟于", "最晚于"}:
             yield Deadline(last_day(d.end_value or d.value), start, d.end, text[start : d.end])
             continue
         if lead and lead.group(0).strip() == "于" and re.search(r"将\s*于\s*$", before):
-            yield Deadline(last_day(d.end_value or d.value), start, d.end, text[start : d.end])
+            yield Deadline(
+                last_day(d.end_value or d.value), start, d.end, text[start : d.end], False
+            )
     for m in _EVENT_ZH.finditer(text):
         close = _ZH_MEETING.search(text, m.end(), min(len(text), m.end() + 24))
         if close is None or re.search(r"[，。；：,;]", text[m.end() : close.start()]):
@@ -1137,13 +1310,22 @@ def _zh_deadlines(text: str, dates: list[DateMatch], ref: str | None) -> Iterato
         yield Deadline(day, lo, end, text[lo:end])
 
 
-def parse_deadline(text: str, lang: str, ref: str | None) -> tuple[str | None, int, int] | None:
-    """The latest day a sentence allows and the span of that deadline's words, or None when
-    the sentence states no time limit. A dated limit beats an undated event."""
+def best_deadline(text: str, lang: str, ref: str | None) -> Deadline | None:
+    """The limit a sentence is about: a dated limit beats an undated event, and a cued limit
+    ("не позднее 1 июля 2010 года") a bare period in the same sentence ("на 2010-2012
+    годы"); among equals the latest."""
     found = find_deadlines(text, lang, ref)
     if not found:
         return None
-    best = max(found, key=lambda d: (d.day is not None, d.day or ""))
+    return max(found, key=lambda d: (d.day is not None, d.strong, d.day or ""))
+
+
+def parse_deadline(text: str, lang: str, ref: str | None) -> tuple[str | None, int, int] | None:
+    """The latest day a sentence allows and the span of that deadline's words, or None when
+    the sentence states no time limit (see ``best_deadline``)."""
+    best = best_deadline(text, lang, ref)
+    if best is None:
+        return None
     return best.day, best.start, best.end
 
 
@@ -1151,6 +1333,7 @@ __all__ = [
     "DateMatch",
     "Deadline",
     "Malformed",
+    "best_deadline",
     "date_mentions",
     "day_before",
     "find_dates",
@@ -1160,5 +1343,7 @@ __all__ = [
     "last_day",
     "parse_deadline",
     "parse_ref",
+    "ru_is_verb",
+    "ru_morph",
     "season_end",
 ]

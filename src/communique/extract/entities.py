@@ -25,7 +25,7 @@ from collections import Counter
 from communique.knowledge import Knowledge, KnowledgeMatch
 from communique.records import Mention, SegmentedDocument
 
-__all__ = ["document_organization", "find_organizations", "find_states"]
+__all__ = ["document_organization", "find_organizations", "find_states", "record_organizations"]
 
 # Head nouns of non-state bodies that can carry a state's name.
 _NONSTATE_HEADS_EN = (
@@ -46,6 +46,12 @@ _AFTER_ZH = re.compile(
 _BEFORE_RU = re.compile(
     r"(?:авиакомпани\w*|компани\w*|банк\w*|газет\w*|агентств\w*|корпораци\w*|баз\w*\s+данных|"
     r"университет\w*|институт\w*|журнал\w*|издательств\w*|телеканал\w*|радио)\s*[«\"„“]?[^»\"”\n]{0,40}$",
+    re.IGNORECASE,
+)
+_AFTER_RU = re.compile(
+    r"\s+(?:[а-яё-]+\s+)?(?:железн\w+\s+дорог\w*|авиалини\w*|авиакомпани\w*|банк\w*|"
+    r"компани\w*|корпораци\w*|холдинг\w*|телекоммуникаци\w*|нефтегаз\w*|газет\w*|"
+    r"агентств\w*|университет\w*|телерадиокомпани\w*|пароходств\w*)(?!\w)",
     re.IGNORECASE,
 )
 _QUOTES = {"“": "”", '"': '"', "«": "»", "„": "“", "‘": "’", "「": "」", "《": "》"}
@@ -86,7 +92,14 @@ def _in_nonstate_name(text: str, m: KnowledgeMatch, lang: str) -> bool:
     if lang == "zh":
         return bool(_AFTER_ZH.match(after))
     if lang == "ru":
-        return bool(_BEFORE_RU.search(before)) and _quoted_span(text, m.start, m.end) is not None
+        if _BEFORE_RU.search(before) and _quoted_span(text, m.start, m.end) is not None:
+            return True
+        # «Монгольская железная дорога», "Узбекские авиалинии": a capitalized adjective
+        # mid-sentence opens a proper name, and a company noun after it makes it a firm's
+        named = _quoted_span(text, m.start, m.end) is not None or (
+            m.surface[:1].isupper() and not _sentence_initial(text, m.start)
+        )
+        return m.form == "adjective" and named and bool(_AFTER_RU.match(after))
     quoted = _quoted_span(text, m.start, m.end)
     if quoted is not None:
         # a quoted title whose own last word, or the word right after it, is a non-state head
@@ -102,6 +115,11 @@ def _in_nonstate_name(text: str, m: KnowledgeMatch, lang: str) -> bool:
     if _BEFORE_EN.search(before) and m.form != "adjective":
         return True
     return bool(re.match(rf"\s+(?:{_NONSTATE_HEADS_EN})\b", after))
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[max(0, start - 4) : start]
+    return start == 0 or bool(re.search(r"(?:^|[.!?\n]\s*)$", before))
 
 
 def find_states(seg: SegmentedDocument, kb: Knowledge) -> list[Mention]:
@@ -186,6 +204,23 @@ def find_organizations(seg: SegmentedDocument, kb: Knowledge) -> list[Mention]:
     return out
 
 
+def record_organizations(
+    mentions: list[Mention], kb: Knowledge, organization: str | None
+) -> list[str]:
+    """The record's ``organizations``: the codes of the vocabulary among ``mentions`` (not
+    the knowledge pack's extended entries, ``NDB``), less the issuing organization's own
+    bodies, which ``body`` and the knowledge layer carry."""
+    codes = set()
+    for m in mentions:
+        if m.attrs.get("record") is False:
+            continue
+        own_body = organization is not None and m.value != organization
+        if own_body and kb.root(m.value) == organization:
+            continue
+        codes.add(m.value)
+    return sorted(codes)
+
+
 def _org_mention(
     kb: Knowledge, m: KnowledgeMatch, sentence: int, nested_in: str | None = None
 ) -> Mention:
@@ -193,6 +228,8 @@ def _org_mention(
     attrs: dict[str, object] = {"form": m.form, "root": kb.root(m.code)}
     if nested_in is not None:
         attrs["nested_in"] = nested_in
+    if e is not None and e.attrs.get("extended"):
+        attrs["record"] = False  # a mention, but no code of the record's vocabulary
     return Mention(
         kind=e.kind if e is not None else m.kind,
         value=m.code,

@@ -16,7 +16,7 @@ China) as the SCO Executive Secretary") are returned beside the meeting.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from communique.extract.metadata import Metadata, sentence_index
 from communique.knowledge import Knowledge, KnowledgeMatch
@@ -254,16 +254,28 @@ _ATTEND_AFTER = {
     "en": re.compile(
         r"\battended\s+by\b\s*:?|\bwith\s+the\s+participation\s+of\b\s*:?"
         r"|\b(?:took\s+part|participated)\s+in\s+the\s+(?:meeting|session|summit|talks|work)[^:.]{0,40}:"
-        r"|\bparticipants\s+(?:of|in)\s+the\s+(?:meeting|session)\s+(?:were|included)\b\s*:?",
+        r"|\bparticipants\s+(?:of|in)\s+the\s+(?:meeting|session)\s+(?:were|included)\b\s*:?"
+        # "Taking part in the meeting were", "Among the heads of delegation were",
+        # "Participants included", "Present at the session were"
+        r"|\b(?:taking\s+part|participating|present)(?:\s+(?:in|at)\s+the\s+(?:meeting|session"
+        r"|summit|talks|work)[^:.]{0,40}?)?\s+(?:were|was)\b\s*:?"
+        r"|\bamong\s+(?:the\s+)?(?:heads\s+of\s+(?:the\s+)?delegations?|participants|those\s+"
+        r"(?:present|attending)|the\s+attendees)[^:.]{0,40}?\s+(?:were|was)\b\s*:?"
+        r"|\bparticipants\s+(?:included|were)\b\s*:?",
         re.I,
     ),
     "ru": re.compile(
         r"\bприняли\s+участие\b\s*:?|\bучаствовали\b\s*:?|\bс\s+участием\b\s*:?"
-        r"|\bприсутствовали\b\s*:?",
+        r"|\bприсутствовали\b\s*:?"
+        # "Участие в заседании приняли", "Среди глав делегаций были", "Участниками встречи стали"
+        r"|\bучастие\s+в\s+(?:\w+\s+){0,3}?приняли\b\s*:?"
+        r"|\bсреди\s+(?:глав\s+делегаций|участников|присутствовавших)[^:.]{0,40}?\s+(?:были|находились)\b\s*:?"
+        r"|\bучастниками\s+(?:\w+\s+){0,3}?(?:стали|были)\b\s*:?",
         re.I,
     ),
     "zh": re.compile(
-        r"(?:出席|参加|与会)(?:了)?(?:会议|会晤|峰会|本次会议)?的(?:有|是)[：:]?|与会者有[：:]?"
+        r"(?:出席|参加|与会)(?:了)?(?:会议|会晤|峰会|本次会议)?的(?:[^，。；]{0,12}?)?(?:有|是|包括)[：:]?"
+        r"|与会者有[：:]?"
     ),
 }
 _ATTEND_BEFORE = {
@@ -275,6 +287,18 @@ _ATTEND_BEFORE = {
     "ru": re.compile(r"\b(?:приняли|принял[аи]?)\s+участие\b|\bучаствовал[аи]?\b", re.I),
     "zh": re.compile(r"(?:出席|参加)(?:了)?(?:会议|会晤|峰会)"),
 }
+# The leaders as the subject of the opening ("President A of Brazil, ... met in Sanya on",
+# "巴西联邦共和国总统罗塞夫、...在三亚举行会晤"). Such a subject is as often "the Leaders of
+# Brazil, Russia, ..." with no one named, so only items shaped like names count.
+_ATTEND_SUBJECT = {
+    "en": re.compile(
+        r"\b(?:met|held\s+(?:a\s+|their\s+)?(?:meeting|summit|talks))\s+(?:in|at|on)\b", re.I
+    ),
+    "ru": re.compile(
+        r"\b(?:встретились|провели\s+(?:встречу|переговоры|заседание|саммит))\s+в\b", re.I
+    ),
+    "zh": re.compile(r"在[^，。；、]{1,20}?举行(?:了)?[^，。；、]{0,20}?(?:会晤|会议|峰会|会谈)"),
+}
 _CHAIR_AFTER = {
     "en": re.compile(
         r"\bchaired\s+by\b|\bpresided\s+(?:over\s+)?by\b|\bunder\s+the\s+(?:chairmanship|presidency)\s+of\b",
@@ -282,7 +306,8 @@ _CHAIR_AFTER = {
     ),
     "ru": re.compile(
         r"\bпредседательствовал[аи]?(?:\s+на\s+(?:заседании|встрече|совещании|саммите))?\s*:?"
-        r"|\bпод\s+председательством\b",
+        r"|\bпод\s+председательством\b"
+        r"|\b(?:заседание|встречу|совещание|сессию|саммит|переговоры)\s+(?:провел[аи]?|вел[аи]?)\b\s*:?",
         re.I,
     ),
     "zh": re.compile(r"会议由|会晤由|在(?=[^。]{2,60}主持下)"),
@@ -301,9 +326,12 @@ _SEPARATORS = {
     "ru": re.compile(r"\s*[,;]\s*(?:и\s+|а\s+также\s+)?|\s+и\s+|\s+а\s+также\s+"),
     "zh": re.compile(r"[、，,；;]|以及|和|及|与"),
 }
-_EN_NAME_TOKEN = re.compile(r"^(?:[A-Z]\.\s?)+(?:[A-Z][\w'’-]+)?$|^[A-Z][\w'’-]*$")
-_RU_NAME_TOKEN = re.compile(r"^(?:[А-ЯЁ]\.\s?)+(?:[А-ЯЁ][\w'’-]+)?$|^[А-ЯЁ][\w'’-]*$")
-_INITIAL = re.compile(r"^(?:[A-ZА-ЯЁ]\.)+")
+# Initials may be hyphenated like the given names they stand for ("K.-J. Tokayev", "К.-Ж.Токаев").
+# English transliterations write some initials with two letters ("Sh. Mirziyoyev").
+_INI = r"(?:[A-ZА-ЯЁ]|Sh|Zh|Ch|Kh|Ts|Yu|Ya|Ye|Yo)\."
+_EN_NAME_TOKEN = re.compile(rf"^(?:{_INI}-?\s?)+(?:[A-Z][\w'’-]+)?$|^[A-Z][\w'’-]*$")
+_RU_NAME_TOKEN = re.compile(r"^(?:[А-ЯЁ]\.-?\s?)+(?:[А-ЯЁ][\w'’-]+)?$|^[А-ЯЁ][\w'’-]*$")
+_INITIAL = re.compile(rf"^(?:{_INI}-?)+")
 # Abbreviations whose full stop does not end a sentence inside a list of persons.
 _ABBREVIATIONS = frozenset(
     ["mr", "mrs", "ms", "dr", "h.e", "st", "messrs", "prof", "jr", "sr", "gen", "г", "гг", "т.е"]
@@ -362,8 +390,7 @@ def _clean_role(role: str, lang: str) -> str | None:
 
 def _name_tokens(text: str) -> list[tuple[int, int, str]]:
     return [
-        (m.start(), m.end(), m.group())
-        for m in re.finditer(r"(?:[A-ZА-ЯЁ]\.\s?)+[\w'’-]*|\S+", text)
+        (m.start(), m.end(), m.group()) for m in re.finditer(rf"(?:{_INI}-?\s?)+[\w'’-]*|\S+", text)
     ]
 
 
@@ -631,6 +658,9 @@ def _parse_list(
     return people
 
 
+_ZH_ROLE_START = re.compile(rf"(?:第一)?(?:副)?(?:{_ZH_ROLE_END})")
+
+
 def _split_zh(text: str, start: int, end: int, states: list[KnowledgeMatch]) -> list[_Piece]:
     """Chinese items: break at 、，； always, at 和/及/与 only before a state's name."""
     starts = {m.start for m in states}
@@ -641,8 +671,12 @@ def _split_zh(text: str, start: int, end: int, states: list[KnowledgeMatch]) -> 
         s, e = m.start(), m.end()
         if any(ps < e and s < pe for ps, pe in protected):
             continue
-        if m.group() in ("和", "及", "与", "以及") and e not in starts:
-            continue
+        if (
+            m.group() in ("和", "及", "与", "以及")
+            and e not in starts
+            and not _ZH_ROLE_START.match(text, e)
+        ):
+            continue  # "中华人民共和国和..." no; "...拉夫罗夫和外交部长诺罗夫" yes
         if s > pos:
             pieces.append(_Piece(pos, s))
         pos = e
@@ -658,7 +692,7 @@ def _clause_end(text: str, pos: int, limit: int, lang: str) -> int:
         return m.start() if m else limit
     for m in re.finditer(r"[.!?](?=\s|$)|\n", text[pos:limit]):
         i = pos + m.start()
-        if text[i] == "." and re.search(r"(?:^|[\s.(])[A-ZА-ЯЁ]$", text[max(0, i - 2) : i]):
+        if text[i] == "." and re.search(rf"(?:^|[\s.(-]){_INI[:-2]}$", text[max(0, i - 3) : i]):
             continue  # an initial
         word = re.search(r"[\w.]+$", text[max(0, i - 12) : i])
         if text[i] == "." and word and word.group().casefold() in _ABBREVIATIONS:
@@ -683,6 +717,8 @@ def extract_meeting(
     )
     persons: list[Person] = []
     covered: list[tuple[int, int]] = []
+    listed: list[Person] = []  # everyone in the attendance list, with a state or not
+    genitive = False  # the chair's name is in the genitive ("под председательством ...")
 
     for sent in seg.sentences:
         s_text = text[sent.start : sent.end]
@@ -690,26 +726,45 @@ def extract_meeting(
             parts = _attendance(seg, kb, lang, sent.start, sent.end, s_text)
             if parts is not None:
                 people, span = parts
+                listed = people
                 meeting.participants = [p for p in people if p.country]
                 persons.extend(people)
                 covered.append(span)
-                continue
+                # the same sentence may still name the chair ("..., who chaired the meeting")
         if meeting.chair is None:
+            listed_chair = _relative_chair(lang, sent.start, s_text, persons)
+            if listed_chair is not None:
+                meeting.chair = listed_chair
+                continue
             chair = _chair(seg, kb, lang, sent.start, sent.end, s_text)
             if chair is not None:
                 people, span = chair
-                meeting.chair = people[0]
+                meeting.chair = _known_person(people[0], persons) or people[0]
+                genitive = lang == "ru" and bool(
+                    re.search(r"председательством\s*$", text[: span[0]], re.I)
+                )
                 persons.extend(people)
                 covered.append(span)
                 continue
 
     if meeting.chair is not None:
+        chair = meeting.chair
+        if genitive:
+            chair = meeting.chair = _nominative_chair(chair, listed)
         # "The meeting was chaired by Hu Jianming": the attendance list knows the rest.
-        same = _same_person(meeting.chair, meeting.participants)
+        same = _same_person(chair, listed)
         if same is not None:
-            meeting.chair.country = meeting.chair.country or same.country
-            meeting.chair.role = meeting.chair.role or same.role
-            meeting.chair.office = meeting.chair.office or same.office
+            chair.country = chair.country or same.country
+            chair.role = chair.role or same.role
+            chair.office = chair.office or same.office
+            # "外交部长王毅" in the list, the chair's state named only where he chairs
+            same.country = same.country or chair.country
+            if same.country and same not in meeting.participants:
+                meeting.participants.append(same)
+        elif chair.country:
+            # the chair heads a delegation too, even when the list leaves the host out
+            meeting.participants.append(chair)
+        meeting.participants.sort(key=lambda p: (p.start, p.end))
 
     for person in _persons_anywhere(seg, kb, lang, covered):
         persons.append(person)
@@ -739,15 +794,17 @@ def _attendance(
         people = _parse_list(seg, kb, lang, start, end)
         if any(p.country for p in people):
             return people, (start, end)
-    m = _ATTEND_BEFORE[lang].search(s_text)
-    if m is not None:
+    for before, strict in ((_ATTEND_BEFORE[lang], False), (_ATTEND_SUBJECT[lang], True)):
+        m = before.search(s_text)
+        if m is None:
+            continue
         start, end = s_start, s_start + m.start()
         if lang == "zh":
             # "...外交部长王毅等出席会议": the list starts after the last clause break.
             brk = max(text.rfind(c, start, end) for c in "。；：:")
             start = max(start, brk + 1)
-        people = _parse_list(seg, kb, lang, start, end)
-        if any(p.country for p in people):
+        people = _parse_list(seg, kb, lang, start, end, strict=strict)
+        if sum(1 for p in people if p.country) >= (2 if strict else 1):
             return people, (start, end)
     return None
 
@@ -778,6 +835,77 @@ def _chair(
     return None
 
 
+# "..., President of Kazakhstan K.-J. Tokayev, who chaired the meeting": the chair is the
+# list's item right before the clause, wherever a sentence splitter cut the list.
+_RELATIVE_CHAIR = {
+    "en": re.compile(r",\s*who\s+(?:chaired|presided\s+over)\s+(?:the\s+)?\w+", re.I),
+    "ru": re.compile(
+        r",\s*(?:который|которая)\s+(?:председательствовал[аи]?|провел[аи]?|вел[аи]?)(?!\w)",
+        re.I,
+    ),
+    "zh": re.compile(r"(?!)"),  # Chinese puts the chair before 主持, handled by _chair
+}
+
+
+def _relative_chair(lang: str, s_start: int, s_text: str, persons: list[Person]) -> Person | None:
+    m = _RELATIVE_CHAIR[lang].search(s_text)
+    if m is None:
+        return None
+    at = s_start + m.start()
+    for p in persons:
+        if p.end <= at and at - p.end <= 2:
+            return p
+    return None
+
+
+def _known_person(person: Person, persons: list[Person]) -> Person | None:
+    """The very same mention found already (a chair named inside the attendance list)."""
+    for p in persons:
+        if (p.start, p.end) == (person.start, person.end):
+            return p
+    return None
+
+
+def _nominative_chair(chair: Person, listed: list[Person]) -> Person:
+    """Russian names the chair in the genitive ("под председательством ... К.К.Токаева"):
+    the attendance list's own mention of the same person, else the surname's nominative
+    where it is a prefix of the written form (the span then still covers the name)."""
+    for p in listed:
+        if (
+            p is not chair
+            and _ru_stem(p.name) == _ru_stem(chair.name)
+            and (chair.country is None or p.country in (None, chair.country))
+        ):
+            return p
+    m = re.search(r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)$", chair.name)
+    if m is None:
+        return chair
+    nomn = _ru_surname_nominative(m.group(1))
+    if nomn is None and re.search(r"[бвгджзклмнпрстфхцчшщ]а$", m.group(1)):
+        nomn = m.group(1)[:-1]  # "Норова", "Рахмона": a man's surname the analyzer lacks
+    if nomn is None or not m.group(1).startswith(nomn):
+        return chair
+    cut = len(m.group(1)) - len(nomn)
+    return replace(chair, name=chair.name[:-cut], end=chair.end - cut)
+
+
+def _ru_stem(name: str) -> str:
+    """A surname up to its case ending: "Токаева" and "Токаев" share "токаев"."""
+    return re.sub(r"(?:ого|ему|ым|ом|ой|а|у|е|ы)$", "", _surname(name))
+
+
+def _ru_surname_nominative(word: str) -> str | None:
+    from communique.extract.dates import ru_morph
+
+    for parse in ru_morph().parse(word):
+        tag = parse.tag
+        if "Surn" in tag and "gent" in tag and "sing" in tag:
+            form = parse.inflect({"nomn"})
+            if form is not None and form.word != word.lower():
+                return form.word[:1].upper() + form.word[1:]
+    return None
+
+
 def _surname(name: str) -> str:
     tokens = [t for t in re.split(r"[\s.]+", name) if len(t) > 1]
     return (tokens[-1] if tokens else name).casefold()
@@ -786,7 +914,9 @@ def _surname(name: str) -> str:
 def _same_person(chair: Person, participants: list[Person]) -> Person | None:
     key = _surname(chair.name)
     for p in participants:
-        if _surname(p.name) == key and (chair.country is None or chair.country == p.country):
+        if _surname(p.name) == key and (
+            chair.country is None or p.country is None or chair.country == p.country
+        ):
             return p
     return None
 

@@ -19,8 +19,9 @@ what separates them from a communiqué.
 
 Bodies are functional codes: a meeting of foreign ministers is ``CMFA``, of
 heads of government ``CHG``, of heads of state ``CHS`` when the issuing
-organization has such a council in the knowledge pack and ``SUMMIT`` when it
-has none (BRICS, CICA summits). A body that the heading or opening names
+organization has such a council in the knowledge pack (a meeting of ministers
+of an organization with no such council has no body code), and ``SUMMIT`` for a
+summit of an organization with no council of heads of state (BRICS, CICA). A body that the heading or opening names
 outright wins over these patterns.
 """
 
@@ -485,14 +486,17 @@ def _category(text: str, lang: str) -> tuple[str, int, int] | None:
     return best
 
 
-def _body_code(kb: Knowledge, category: str, organization: str | None) -> str:
-    if category == _FM:
-        return "CMFA"
-    if category == _HG:
-        return "CHG"
-    if organization and _root(kb, "CHS") == organization:
-        return "CHS"
-    return "SUMMIT"
+def _body_code(kb: Knowledge, category: str, organization: str | None) -> str | None:
+    """The code of the council a meeting category names, if the organization has one.
+
+    The council codes belong to one organization each (``CMFA`` is the SCO's): a meeting of
+    BRICS or CICA foreign ministers is no body the vocabulary names, so it has none. A
+    summit of an organization with no council of heads of state is the generic ``SUMMIT``.
+    """
+    code = {_FM: "CMFA", _HG: "CHG"}.get(category, "CHS")
+    if organization and _root(kb, code) == organization:
+        return code
+    return "SUMMIT" if code == "CHS" else None
 
 
 # ---------------------------------------------------------------- main
@@ -636,7 +640,7 @@ def extract_metadata(seg: SegmentedDocument, kb: Knowledge) -> Metadata:
         body = _find_body(kb, regions, lang, org.value) or _find_body(
             kb, header_regions, lang, org.value
         )
-        if body is not None:
+        if body is not None and body is not _NO_BODY:
             meta.body = body.value
             found["body"] = body
 
@@ -723,6 +727,9 @@ def _most_frequent_organization(kb: Knowledge, text: str, lang: str) -> _Found |
     return _Found(code, s, e)
 
 
+_NO_BODY = _Found("")
+
+
 def _find_body(
     kb: Knowledge, regions: list[tuple[str, int]], lang: str, organization: str
 ) -> _Found | None:
@@ -751,6 +758,10 @@ def _find_body(
             return _Found(named.value, base + named.start, base + named.end)
         if cat is not None:
             code = _body_code(kb, cat[0], organization)
+            if code is None:
+                # the meeting is of a kind the organization has no body for: decided,
+                # whatever a later region (the publisher in [Source]) may name
+                return _NO_BODY
             if base < 0:
                 return _Found(code)
             return _Found(code, base + cat[1], base + cat[2])

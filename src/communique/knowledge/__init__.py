@@ -16,7 +16,10 @@ form name flags``. Rows with the same code merge into one :class:`Entry`.
   matches case-sensitively, everything else case-insensitively);
 * ``seg``: a Chinese name so short that it must also be a word of its own
   (``加纳`` is not a state inside ``增加纳税``);
-* ``key=value``: an attribute of the entry (``country=KZ`` for a city).
+* ``key=value``: an attribute of the entry (``country=KZ`` for a city);
+* ``extended``: an organization or organ outside the record contract's vocabulary
+  (``NDB``, ``WHO``): it is found and kept as a mention, but the extraction record's
+  ``organizations`` lists only vocabulary codes (``Entry.attrs["extended"]``).
 
 Matching is one automaton pass per language (pyahocorasick), built lazily:
 
@@ -146,6 +149,16 @@ _Raw = tuple[int, int, "_Name"]
 # ----------------------------------------------------------------------- loading
 
 
+# What may stand between an organization's name and a context-only name of its organ:
+# nothing, a possessive, or "and its" ("the UN and its Security Council", "ООН и ее Совета
+# Безопасности", "联合国及其安理会").
+_OWNER_GAP = re.compile(
+    r"\s*(?:'s|’s)?\s*|\s*,?\s+(?:and|as\s+well\s+as)\s+(?:its|their)\s+"
+    r"|\s*,?\s+(?:и|а\s+также)\s+(?:ее|её|его|их)\s+|\s*(?:及其|和其|及|和)\s*",
+    re.IGNORECASE,
+)
+
+
 def _is_acronym(name: str) -> bool:
     if any(ch.isspace() for ch in name):
         return False
@@ -195,6 +208,8 @@ class Knowledge:
                 if "=" in flag:
                     key, value = flag.split("=", 1)
                     entry_attrs[key] = value
+                elif flag == "extended":
+                    entry_attrs["extended"] = True
             name, lang = row.get("name", ""), row.get("lang", "")
             if not name or not lang:
                 continue
@@ -399,7 +414,7 @@ class Knowledge:
         if chosen:
             prev = chosen[-1]
             gap = text[prev[1] : r[0]]
-            if len(gap) <= 3 and re.fullmatch(r"\s*(?:'s|’s)?\s*", gap):
+            if len(gap) <= 16 and _OWNER_GAP.fullmatch(gap):
                 prev_root = self.root(prev[2].code)
                 if prev_root == root or (generic and prev[2].kind == "organization"):
                     return True
@@ -531,7 +546,11 @@ class _ChineseMatcher(_Matcher):
                 if c.seg and not latin:
                     if bounds is None:
                         bounds = _jieba_bounds(text)
-                    if s not in bounds or (e not in bounds and text[e : e + 2] not in _ZH_SUFFIXES):
+                    if s not in bounds or (
+                        e not in bounds
+                        and text[e : e + 2] not in _ZH_SUFFIXES
+                        and text[e : e + 1] not in _ZH_SUFFIX_CHARS
+                    ):
                         continue
                 out.append((s, e, c))
         return out
@@ -556,6 +575,11 @@ _ZH_SUFFIXES = frozenset(
         "和平",
     ]
 )
+
+
+# One-character words glued the same way: "伊朗核问题" is the nuclear issue of Iran, and
+# "伊朗籍" a national of it.
+_ZH_SUFFIX_CHARS = frozenset(["核", "籍"])
 
 
 def _jieba_bounds(text: str) -> set[int]:

@@ -20,10 +20,13 @@ from communique.records import RawDocument, ReadError
 
 MAX_FILE_SIZE = 100 * 1024 * 1024  # bytes
 # Characters of decoded text. Later stages hold a document's sentences, words
-# and values in memory at once (about 55 bytes per character of English text):
-# a 5-million-character document (some 2,500 pages) peaks near 350 MB, while a
-# 100 MB text file would need gigabytes. No official document comes near this.
-MAX_TEXT_CHARS = 5_000_000
+# and values in memory at once: 4.8 million characters of short English
+# paragraphs peaked at 640 MB, a 100 MB text file would need gigabytes. Three
+# million characters (some 1,500 pages) is far beyond any official document.
+MAX_TEXT_CHARS = 3_000_000
+# HTML is parsed twice (lexbor, then lxml inside trafilatura) and costs about
+# 80 bytes of memory per byte of markup: 5 MB of HTML peaks near 400 MB.
+MAX_HTML_SIZE = 5 * 1024 * 1024  # bytes
 
 # suffix -> format
 SUPPORTED_SUFFIXES: dict[str, str] = {
@@ -91,7 +94,16 @@ def read(
         if p.is_dir():
             raise ReadError(shown, "is a directory")
         if size > max_size:
-            raise ReadError(shown, f"file too large ({_mb(size)} MB > {_mb(max_size)} MB limit)")
+            raise ReadError(shown, f"file too large ({_size(size, max_size)} limit)")
+        if fmt == "html" and size > MAX_HTML_SIZE:
+            raise ReadError(shown, f"HTML page too large ({_size(size, MAX_HTML_SIZE)} limit)")
+        # No text encoding takes more than 4 bytes a character: a text file
+        # this big is too long before a byte of it is decoded.
+        if fmt == "txt" and (size - 4) // 4 > max_chars:
+            raise ReadError(
+                shown,
+                f"text too long (at least {(size - 4) // 4:,} characters > {max_chars:,} limit)",
+            )
         data = p.read_bytes()
     except PermissionError as exc:
         raise ReadError(shown, "permission denied") from exc
@@ -129,6 +141,13 @@ def read(
 def _mb(size: int) -> str:
     value = size / (1024 * 1024)
     return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def _size(size: int, limit: int) -> str:
+    """``"120 MB > 100 MB"``, in bytes when megabytes would show two equal numbers."""
+    if _mb(size) == _mb(limit):
+        return f"{size:,} bytes > {limit:,} bytes"
+    return f"{_mb(size)} MB > {_mb(limit)} MB"
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -180,4 +199,11 @@ def _walk(folder: Path, seen_dirs: set[str]) -> Iterator[Path]:
             continue
 
 
-__all__ = ["MAX_FILE_SIZE", "MAX_TEXT_CHARS", "SUPPORTED_SUFFIXES", "iter_files", "read"]
+__all__ = [
+    "MAX_FILE_SIZE",
+    "MAX_HTML_SIZE",
+    "MAX_TEXT_CHARS",
+    "SUPPORTED_SUFFIXES",
+    "iter_files",
+    "read",
+]

@@ -9,6 +9,9 @@ import zipfile
 from communique.readers.text import DecodeFailure
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all parts together
+# The XML parts are parsed into trees (about 5 bytes of memory per byte); media
+# parts are only carried, so they get the larger limit above.
+MAX_XML = 64 * 1024 * 1024  # bytes, XML parts together
 MAX_RATIO = 100  # uncompressed / compressed, over the whole archive
 # A DTD in an OOXML part is never legitimate; it is how entity expansion attacks start.
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -30,6 +33,13 @@ def check_zip(data: bytes) -> None:
             )
         if packed and total / packed > MAX_RATIO:
             raise DecodeFailure(f"zip bomb: compression ratio {total / packed:.0f} > {MAX_RATIO}")
+        xml = sum(
+            info.file_size for info in infos if info.filename.lower().endswith((".xml", ".rels"))
+        )
+        if xml > MAX_XML:
+            raise DecodeFailure(
+                f"DOCX too large: {xml // (1024 * 1024)} MB of XML > {MAX_XML // (1024 * 1024)} MB"
+            )
         if "[Content_Types].xml" not in archive.namelist():
             raise DecodeFailure("not a DOCX file: no [Content_Types].xml")
         for info in infos:

@@ -69,8 +69,60 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if best is None or best.percent_chaos > _MAX_CHAOS * 100:
         if _looks_binary(data):
             raise DecodeFailure("binary content, not text")
+        mixed = _mixed_lines(data)
+        if mixed is not None:
+            return mixed
         raise DecodeFailure("undecodable text: not UTF-8/UTF-16 and no legacy encoding fits")
     return _checked(str(best)), best.encoding
+
+
+def _mixed_lines(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with damage, or pasted together with lines in one legacy encoding.
+
+    Files cut off in the middle of a character, with a stray byte, or
+    concatenated from UTF-8 and cp1251/GB18030 sources fit no single encoding.
+    Each line is taken as UTF-8 when it is (or nearly is: a few bytes replaced
+    by U+FFFD among real non-ASCII characters), and the other lines together as
+    the one legacy encoding that fits them. Only tried when nothing else fits,
+    so a legacy file's short lines that happen to be valid UTF-8 never get here.
+    """
+    lines = data.splitlines(keepends=True)
+    parts: list[str | None] = []
+    legacy: list[int] = []
+    utf8 = damaged = False
+    for i, line in enumerate(lines):
+        try:
+            parts.append(line.decode("utf-8"))
+            utf8 = utf8 or not line.isascii()
+            continue
+        except UnicodeDecodeError:
+            pass
+        text = line.decode("utf-8", "replace")
+        bad = text.count("\ufffd")
+        real = sum(1 for c in text if ord(c) > 127) - bad
+        if bad * 50 <= len(text) and real >= bad:
+            parts.append(text)
+            utf8 = damaged = True
+        else:
+            parts.append(None)
+            legacy.append(i)
+    if not utf8:
+        return None
+    label = "utf-8"
+    if legacy:
+        blob = b"".join(lines[i] for i in legacy)
+        best = from_bytes(blob, cp_isolation=list(LEGACY_CANDIDATES)).best()
+        if best is None or best.percent_chaos > _MAX_CHAOS * 100:
+            return None
+        for i in legacy:
+            parts[i] = lines[i].decode(best.encoding, "replace")
+        label += f"+{best.encoding}"
+    if damaged:
+        label += " (damaged bytes replaced)"
+    try:
+        return _checked("".join(p or "" for p in parts)), label
+    except DecodeFailure:
+        return None
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

@@ -64,7 +64,14 @@ def lemma(word: str) -> str:
     low = word.lower()
     if not _CYRILLIC.search(low):
         return low
-    return str(_analyzer().parse(low)[0].normal_form).replace("ё", "е")
+    try:
+        parsed = _analyzer().parse(low)
+    except (KeyError, ValueError):
+        # pymorphy3 looks up Unicode names of the characters it meets and
+        # fails on unnamed ones (a Cyrillic letter glued to an unassigned or
+        # Tangut code point): such a run is no Russian word to lemmatize.
+        return low.replace("ё", "е")
+    return str(parsed[0].normal_form).replace("ё", "е")
 
 
 def add_words(words: Iterable[str]) -> int:

@@ -32,14 +32,22 @@ Lang = Annotated[str | None, Query(description="ISO 639-1 language: en, zh, ru .
 Type = Annotated[str | None, Query(description="communique, declaration, press_release ...")]
 Org = Annotated[str | None, Query(description="Issuing organization's code, e.g. SCO.")]
 Body = Annotated[str | None, Query(description="Issuing body's code, e.g. CMFA.")]
+# What search.filters.parse_bound accepts (blank: no bound), stated in the schema.
+_DATE_PATTERN = r"^\s*(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?\s*$"
 From = Annotated[
-    str | None, Query(alias="from", description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+    str | None,
+    Query(
+        alias="from",
+        description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.",
+        pattern=_DATE_PATTERN,
+    ),
 ]
 To = Annotated[
     str | None,
     Query(
         alias="to",
         description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD (a year or month is taken whole).",
+        pattern=_DATE_PATTERN,
     ),
 ]
 Offset = Annotated[int, Query(ge=0, description="Results to skip.")]
@@ -85,7 +93,14 @@ def health(store: Store) -> Health:
 def search(
     store: Store,
     q: Annotated[
-        str, Query(description="Words to find; quotes, * and operators are taken literally.")
+        str,
+        # The schema says what the handler enforces: some non-blank character
+        # (str.strip() also strips \x1c-\x1f, which \s does not cover everywhere).
+        Query(
+            description="Words to find; quotes, * and operators are taken literally.",
+            min_length=1,
+            pattern=r"[^\s\x1c-\x1f]",
+        ),
     ],
     lang: Lang = None,
     type: Type = None,
@@ -126,7 +141,10 @@ def documents(
     offset: Offset = 0,
     sort: Annotated[
         str,
-        Query(description="date, name, title, id or ingested; a leading - sorts descending."),
+        Query(
+            description="date, name, title, id or ingested; a leading - sorts descending.",
+            pattern=r"^-?(date|name|title|id|ingested)$",
+        ),
     ] = "-date",
 ) -> DocumentList:
     filters = _filters(lang, type, org, body, date_from, date_to)

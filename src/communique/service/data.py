@@ -48,10 +48,13 @@ class StoreProvider:
         self._local = threading.local()
         self._opened: list[Any] = []
         self._lock = threading.Lock()
+        # Bumped by close(): a thread's store from before is closed, not reused
+        # (the app's lifespan may end and start again, as each TestClient does).
+        self._epoch = 0
 
     def get(self) -> Any:
         store = getattr(self._local, "store", None)
-        if store is None:
+        if store is None or getattr(self._local, "epoch", None) != self._epoch:
             opener = self._opener
             if opener is None:
                 from communique.store import Store
@@ -59,6 +62,7 @@ class StoreProvider:
                 opener = Store.open
             store = opener(self.db)
             self._local.store = store
+            self._local.epoch = self._epoch
             with self._lock:
                 self._opened.append(store)
         return store
@@ -66,6 +70,7 @@ class StoreProvider:
     def close(self) -> None:
         with self._lock:
             opened, self._opened = self._opened, []
+            self._epoch += 1
         for store in opened:
             close = getattr(store, "close", None)
             if callable(close):

@@ -1,0 +1,1 @@
+"""Bad input: hostile, broken and awkward files thrown at ``communique ingest``."""
