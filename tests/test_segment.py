@@ -413,3 +413,17 @@ def test_empty_and_whitespace_text() -> None:
     assert split_sentences("\n\n  \n", "zh") == []
     seg = segment(_doc(""))
     assert seg.sentences == [] and seg.paragraphs == [] and seg.tokens == []
+
+
+def test_romanized_digraph_and_hyphenated_initials_do_not_end_sentences() -> None:
+    # Regression: "Sh." and "K.-J." were taken for sentence ends.
+    text = (
+        "The meeting was chaired by Sh. Mirziyoyev. "
+        "It was attended by K.-J. Tokayev and Zh. Karibzhanov. Then it closed."
+    )
+    got = [text[a:b] for a, b in split_sentences(text, "en")]
+    assert got == [
+        "The meeting was chaired by Sh. Mirziyoyev.",
+        "It was attended by K.-J. Tokayev and Zh. Karibzhanov.",
+        "Then it closed.",
+    ]

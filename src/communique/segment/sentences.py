@@ -157,6 +157,8 @@ _ABBREVIATIONS = _word_set(
 _EN_END = re.compile(r"(?:[.!?]+|…)[\"'”’»)\]]*(?=\s)")
 _TOKEN_BEFORE = re.compile(r"[\w.'’-]+$")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
+# Central Asian and Russian names romanized: one Cyrillic letter becomes two.
+_DIGRAPH_INITIALS = frozenset(["Sh", "Kh", "Zh", "Ch", "Ts", "Yu", "Ya", "Ye", "Yo"])
 
 
 def _latin_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -185,10 +187,13 @@ def _abbreviation(text: str, dot: int) -> bool:
     token = m.group().lstrip("'’-")
     if len(token) == 1 and token.isupper():
         return True  # an initial: "A. Aytmatov", "С. Лавров"
+    if token in _DIGRAPH_INITIALS:
+        return True  # a transliterated initial: "Sh. Mirziyoyev", "Zh. Karibzhanov"
     low = token.lower()
     if low in _ABBREVIATIONS:
         return True
-    return bool(_INITIALS.fullmatch(token))  # "U.N", "e.g"
+    # "U.N", "e.g", and hyphenated initials of double first names: "K.-J. Tokayev"
+    return bool(_INITIALS.fullmatch(token.replace(".-", ".")))
 
 
 # ----------------------------------------------------------------------- Chinese
