@@ -7,7 +7,7 @@ DB ?= communique.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint fmt clean
+.PHONY: install run test lint fmt clean fuzz load browser-deps screenshots bench bench-full
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -16,6 +16,13 @@ $(BIN)/python:
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
+
+# The browser tests drive Debian's chromium (never a downloaded browser build);
+# CJK fonts so that Chinese renders in screenshots. Skipped where apt is absent.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	  || echo "could not install chromium: browser tests will be skipped"; fi
 
 install: $(VENV)/.installed
 
@@ -28,8 +35,27 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-test: install lint
+test: install lint browser-deps
 	$(BIN)/pytest
+
+# Long versions of the property tests and of the API load test (issue 8).
+fuzz: install
+	COMMUNIQUE_FUZZ=nightly $(BIN)/pytest tests/test_fuzz.py tests/test_schema.py --hypothesis-show-statistics
+
+load: install
+	$(BIN)/python scripts/load.py
+
+# Benchmarks print ratios against baselines measured in the same run (bench/README.md).
+bench: install
+	$(BIN)/python bench/ingest.py --sizes 1000
+	$(BIN)/python bench/search.py --sentences 100000
+
+bench-full: install
+	$(BIN)/python bench/ingest.py --sizes 10000,100000
+	$(BIN)/python bench/search.py --sentences 1000000
+
+screenshots: install browser-deps
+	COMMUNIQUE_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser
 
 fmt: install
 	$(BIN)/ruff format src tests bench

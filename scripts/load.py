@@ -97,18 +97,19 @@ def _prepare_store(db: Path, extra_docs: int) -> None:
     subprocess.run(cmd, check=True, env=_env(), stdout=subprocess.DEVNULL)
 
 
-def _start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
+def _start_server(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "communique.cli", "serve", "--db", str(db), "--port", str(port)]
     cmd += ["--host", "127.0.0.1"]
-    return subprocess.Popen(cmd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file: a pipe nobody reads would stall it once full.
+    with log.open("wb") as out:
+        return subprocess.Popen(cmd, env=_env(), stdout=out, stderr=subprocess.STDOUT)
 
 
-async def _wait_ready(url: str, server: subprocess.Popen[bytes] | None) -> None:
+async def _wait_ready(url: str, server: subprocess.Popen[bytes] | None, log: Path) -> None:
     async with httpx.AsyncClient(timeout=2) as client:
         for _ in range(300):
             if server is not None and server.poll() is not None:
-                err = server.stderr.read().decode() if server.stderr else ""
-                raise SystemExit(f"server exited: {err[-2000:]}")
+                raise SystemExit(f"server exited: {log.read_text(errors='replace')[-2000:]}")
             try:
                 if (await client.get(f"{url}/api/v1/health")).status_code == 200:
                     return
@@ -220,11 +221,20 @@ def main(argv: list[str] | None = None) -> int:
         db = Path(tmp) / "load.db"
         _prepare_store(db, args.docs)
         port = _free_port()
-        server = _start_server(db, port)
+        log = Path(tmp) / "server.log"
+        server = _start_server(db, port, log)
         url = f"http://127.0.0.1:{port}"
         try:
-            asyncio.run(_wait_ready(url, server))
-            return asyncio.run(_run(url, args.requests, args.clients, args.seed))
+            asyncio.run(_wait_ready(url, server, log))
+            code = asyncio.run(_run(url, args.requests, args.clients, args.seed))
+            if code:
+                errors = [
+                    line
+                    for line in log.read_text(errors="replace").splitlines()
+                    if 'HTTP/1.1" 200' not in line and 'HTTP/1.1" 404' not in line
+                ]
+                print("server log (other than 200/404 lines):", *errors[-40:], sep="\n  ")
+            return code
         finally:
             server.terminate()
             try:

@@ -119,11 +119,30 @@ def ingest(
     workers: Annotated[
         int, typer.Option("--workers", "-j", help="Processes to use (0: one per CPU).")
     ] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="Run reading and extraction on a Dask cluster: its scheduler address"
+            " (tcp://HOST:8786) or local:N (N local worker processes). Writes stay here.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Read, extract and store documents; files already stored are left as they are."""
+    from contextlib import nullcontext
+
     from communique.store import IngestEvent
 
+    engine_cm: Any = nullcontext(None)
+    if dask is not None:
+        from communique.distributed import DaskEngine
+
+        try:
+            engine_cm = DaskEngine(dask)
+        except ValueError as exc:
+            err.print(str(exc), markup=False)
+            raise typer.Exit(2) from exc
     store = _open(db)
     progress = Progress(
         TextColumn("[progress.description]{task.description}"),
@@ -143,8 +162,14 @@ def ingest(
             name = Path(event.path or "").name
             progress.update(task, completed=event.done, current=name)
 
-    with store, progress:
-        report = store.ingest(paths, progress=on_event, workers=workers)
+    from communique.distributed import DaskUnavailable
+
+    try:
+        with store, engine_cm as engine, progress:
+            report = store.ingest(paths, progress=on_event, workers=workers, engine=engine)
+    except DaskUnavailable as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
     # One line per failed file on stderr, whatever the width of the terminal, so
     # that a log can be grepped; a newline in a file name must not split it.
     for r in report.failed:
@@ -280,9 +305,18 @@ def show(
     entities: Annotated[
         bool, typer.Option("--entities", help="Mark every extracted value in the text.")
     ] = False,
+    parallel: Annotated[
+        str | None,
+        typer.Option(
+            "--parallel", metavar="LANG", help="Beside its version in LANG, sentence by sentence."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show one document: metadata and text."""
+    if parallel:
+        _show_parallel(doc_id, db, parallel, as_json)
+        return
     with _open(db) as store:
         detail = store.document(doc_id)
     if detail is None:
@@ -321,6 +355,35 @@ def show(
     typer.echo(body)
 
 
+def _show_parallel(doc_id: int, db: Path, lang: str, as_json: bool) -> None:
+    from communique.align.parallel import NoVersion, parallel
+
+    with _open(db) as store:
+        try:
+            view = parallel(store, doc_id, lang)
+        except KeyError:
+            err.print(f"[red]error:[/red] no document {doc_id}")
+            raise typer.Exit(1) from None
+        except NoVersion as exc:
+            err.print(f"[red]error:[/red] {exc}", markup=True)
+            raise typer.Exit(1) from None
+    if as_json:
+        _json(view.to_dict())
+        return
+    table = Table(
+        show_header=True,
+        title=f"document {view.document_id} ({view.language}) | "
+        f"document {view.other_id} ({view.other_language})",
+    )
+    table.add_column("#", justify="right")
+    table.add_column(view.language, overflow="fold", ratio=1)
+    table.add_column(view.other_language, overflow="fold", ratio=1)
+    for row in view.rows:
+        label = ",".join(str(i) for i in row.source) + " | " + ",".join(str(j) for j in row.target)
+        table.add_row(label, Text(row.source_text), Text(row.target_text))
+    out.print(table)
+
+
 # ------------------------------------------------------------------------ search
 
 
@@ -346,6 +409,14 @@ def search_command(
     date_to: ToOpt = None,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Hits per page.")] = 20,
     offset: Annotated[int, typer.Option("--offset", min=0)] = 0,
+    cross: Annotated[
+        bool | None,
+        typer.Option(
+            "--cross/--no-cross",
+            help="Search across languages (by entity codes, dictionary and alignment) for the "
+            "--lang asked; by default only when the query is not in that language.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Search sentences (BM25), best first."""
@@ -362,6 +433,7 @@ def search_command(
             limit=limit,
             offset=offset,
             facets=as_json,
+            cross=cross,
         )
     if as_json:
         _json(
@@ -383,15 +455,16 @@ def search_command(
     table.add_column("score", justify="right")
     table.add_column("document", overflow="fold", max_width=28)
     table.add_column("sent.", justify="right")
+    crossed = any(h.matched_via != "query" for h in result.hits)
+    if crossed:
+        table.add_column("via", overflow="fold", max_width=16)
     table.add_column("sentence", overflow="fold", ratio=1)
     for n, hit in enumerate(result.hits, start=offset + 1):
-        table.add_row(
-            str(n),
-            f"{hit.score:.2f}",
-            f"{hit.document_id}: {hit.file}",
-            str(hit.sentence_index),
-            _snippet_text(hit.snippet),
-        )
+        cells = [str(n), f"{hit.score:.2f}", f"{hit.document_id}: {hit.file}"]
+        cells.append(str(hit.sentence_index))
+        if crossed:
+            cells.append(f"{hit.matched_via} ({hit.matched_language or '?'})")
+        table.add_row(*cells, _snippet_text(hit.snippet))
     out.print(table)
     mode = " (no sentence has every term: any term)" if result.mode == "OR" else ""
     docs = f" in {result.total_documents} documents" if result.total_documents >= 0 else ""
@@ -514,15 +587,18 @@ def serve(
     uvicorn.run(create_app(db), host=host, port=port)
 
 
-def _register_link_commands() -> None:
+def _register_commands() -> None:
     # The link layer (facts over time, commitments, positions, formulas, exports)
-    # brings its own commands; importing it here keeps `communique --help` whole.
-    from communique.link.cli import register
+    # and API tokens bring their own commands; registering them here keeps
+    # `communique --help` whole.
+    from communique.auth import register as register_tokens
+    from communique.link.cli import register as register_link
 
-    register(app)
+    register_link(app)
+    register_tokens(app)
 
 
-_register_link_commands()
+_register_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     app()

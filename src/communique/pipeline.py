@@ -9,10 +9,12 @@ on with the rest of a batch.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from communique.records import ProcessedDocument, ReadError
 
@@ -82,7 +84,8 @@ class Outcome:
         return self.document is not None
 
 
-def _process_one(path: Path) -> Outcome:
+def process_one(path: Path) -> Outcome:
+    """Process one file; a failure comes back as an outcome with its reason, never raised."""
     try:
         return Outcome(path, document=process(path))
     except (ReadError, ValueError, OSError, UnicodeError) as exc:
@@ -92,9 +95,9 @@ def _process_one(path: Path) -> Outcome:
 
 
 def _process_for_pool(path: Path) -> Outcome:
-    """Like ``_process_one``, minus the word tokens: they are the bulk of what
+    """Like ``process_one``, minus the word tokens: they are the bulk of what
     would be pickled back to the parent, and nothing after extraction reads them."""
-    outcome = _process_one(path)
+    outcome = process_one(path)
     if outcome.document is not None:
         outcome.document.segmented.tokens = []
     return outcome
@@ -133,24 +136,121 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Outcome]]:
 
 def process_files(files: list[Path], workers: int = 1) -> Iterator[Outcome]:
     """Like :func:`iter_process` for an already expanded list of files."""
-    if workers <= 0:
-        workers = os.cpu_count() or 1
-    if workers == 1 or len(files) <= 1:
-        for f in files:
-            yield _process_one(f)
-        return
-    # Chunks amortize pickling; each worker loads segmenters and knowledge once.
-    chunk = max(1, min(16, len(files) // (workers * 4) or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_process_for_pool, files, chunksize=chunk)
+    with LocalEngine(workers) as engine:
+        if engine.workers == 1 or len(files) <= 1:
+            for f in files:
+                yield process_one(f)
+            return
+        yield from engine.map(_process_chunk_for_pool, files, chunk_size(len(files), engine))
+
+
+def _process_chunk_for_pool(files: list[Path]) -> list[Outcome]:
+    return [_process_for_pool(f) for f in files]
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Engine(Protocol):
+    """Where per-file work runs: ``map`` applies a function to chunks of items and
+    yields the results in input order, so a single writer can consume them as they
+    come and a store fills in the same order as a serial run."""
+
+    workers: int
+
+    def map(
+        self, fn: Callable[[list[T]], list[R]], items: Sequence[T], chunk: int
+    ) -> Iterator[R]: ...
+
+    def __enter__(self) -> Engine: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def chunk_size(n: int, engine: Engine, most: int = 16) -> int:
+    """Items per task: large enough to amortize pickling and task overhead, small
+    enough that every worker gets several tasks (and the last ones end together)."""
+    return max(1, min(most, n // (engine.workers * 4) or 1))
+
+
+# One short text per language of the pack: processing them loads what every
+# later document needs (knowledge automata, jieba, pymorphy3, rule tables).
+_WARM_TEXTS = (
+    ("en", "JOINT COMMUNIQUE\n\nThe Council of Foreign Ministers met in Moscow on 5 May 2020."),
+    ("zh", "联合公报\n\n外交部长理事会会议于2020年5月5日在莫斯科举行。"),
+    ("ru", "СОВМЕСТНОЕ КОММЮНИКЕ\n\n5 мая 2020 года в Москве состоялось заседание Совета."),
+)
+
+
+def warm_up() -> None:
+    """Load everything processing needs, so that a worker's first document is not
+    charged with it (a pool initializer; run on every Dask worker)."""
+    from communique.extract import extract
+    from communique.normalize import normalize
+    from communique.records import RawDocument
+    from communique.segment import segment
+
+    for lang, text in _WARM_TEXTS:
+        raw = RawDocument(f"warm-up.{lang}.txt", f"warm-up.{lang}.txt", "txt", text, "", len(text))
+        extract(segment(normalize(raw)))
+
+
+def _apply(fn: Callable[[list[T]], list[R]], chunk: list[T]) -> list[R]:
+    return fn(chunk)
+
+
+class LocalEngine:
+    """``workers`` processes on this machine (1: this process, no pool)."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers if workers > 0 else (os.cpu_count() or 1)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LocalEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def map(self, fn: Callable[[list[T]], list[R]], items: Sequence[T], chunk: int) -> Iterator[R]:
+        chunks = [list(items[i : i + chunk]) for i in range(0, len(items), max(1, chunk))]
+        if self.workers == 1 or len(chunks) <= 1:
+            for c in chunks:
+                yield from fn(c)
+            return
+        if self._pool is None:
+            # Each worker loads segmenters and the knowledge pack once, for all tasks.
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=warm_up)
+        # A bounded window of tasks in flight: enough to keep every worker busy
+        # while the parent writes, few enough that results never pile up in memory.
+        window: deque[Future[Any]] = deque()
+        todo = iter(chunks)
+        for c in todo:
+            window.append(self._pool.submit(_apply, fn, c))
+            if len(window) >= self.workers * 4:
+                break
+        while window:
+            done = window.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                window.append(self._pool.submit(_apply, fn, nxt))
+            yield from done
 
 
 __all__ = [
+    "Engine",
+    "LocalEngine",
     "Outcome",
     "ProcessError",
+    "chunk_size",
     "error_reason",
     "expand",
     "iter_process",
     "process",
     "process_files",
+    "process_one",
+    "warm_up",
 ]

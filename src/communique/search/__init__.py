@@ -40,6 +40,14 @@ class SearchHit:
     end: int
     score: float
     snippet: str
+    # How the hit was found (see communique.search.crosslingual): "query" for a
+    # plain match, else "entity:CODE", "lexicon", "cognate" or "alignment";
+    # ``matched_language`` is the language the match was made in, ``evidence``
+    # every route, ``aligned_with`` the [document, sentence] pairs it is aligned to.
+    matched_via: str = "query"
+    matched_language: str | None = None
+    evidence: list[str] = field(default_factory=lambda: ["query"])
+    aligned_with: list[list[int]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -148,6 +156,12 @@ def _counts(
     return total, docs, ordered
 
 
+def _should_expand(query: str, lang: str) -> bool:
+    from communique.search.crosslingual import should_expand
+
+    return should_expand(query, lang)
+
+
 def _count(conn: sqlite3.Connection, match: str) -> int:
     # FTS5 counts matches from its doclists without visiting rows.
     sql = "SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?"
@@ -167,12 +181,32 @@ def search(
     limit: int = 20,
     offset: int = 0,
     facets: bool = True,
+    cross: bool | None = None,
 ) -> SearchResult:
     """Search the sentences of a store's connection. Raises ``ValueError`` only for a bad date.
 
     ``facets=False`` skips the facet counts (and ``total_documents``, left at
     -1) when no filter is given: the total then comes from the index alone.
+    ``cross``: search across languages (:mod:`communique.search.crosslingual`)
+    for the ``lang`` asked; None (the default) does so exactly when ``lang`` is
+    not a language the query is written in, False never.
     """
+    if lang and cross is not False and (cross or _should_expand(query, lang)):
+        from communique.search.crosslingual import cross_search
+
+        return cross_search(  # type: ignore[no-any-return]
+            conn,
+            query,
+            lang=lang,
+            type=type,
+            organization=organization,
+            body=body,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit,
+            offset=offset,
+            facets=facets,
+        )
     filters = Filters(lang, type, organization, body, date_from, date_to).validate()
     # SQLite integers are 64-bit: a larger page number is past the end anyway.
     limit = min(max(0, int(limit)), _SQLITE_MAX_INT)
@@ -231,6 +265,7 @@ def search(
                 end=e,
                 score=round(-float(rank), 6),
                 snippet=highlight(text, language, parsed.terms),
+                matched_language=language,
             )
         )
     groups: dict[int, DocumentGroup] = {}

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from communique import __version__
 from communique.service import data
 from communique.service.models import (
+    Alignment,
+    AlignmentLink,
     DocumentDetail,
     DocumentList,
     ErrorResponse,
@@ -110,6 +112,13 @@ def search(
     date_to: To = None,
     limit: Annotated[int, Query(description=f"Hits per page, at most {data.MAX_LIMIT}.")] = 20,
     offset: Offset = 0,
+    cross: Annotated[
+        bool | None,
+        Query(
+            description="With lang: also find sentences in that language that translate the "
+            "query (true), never (false); unset: when the query is in another language."
+        ),
+    ] = None,
 ) -> SearchResponse:
     if not q.strip():
         raise HTTPException(422, "q: an empty query finds nothing; list /api/v1/documents instead")
@@ -117,7 +126,7 @@ def search(
     filters["lang"] = filters.pop("language")
     limit = data.clamp_limit(limit, 20)
     try:
-        result = data.store_search(store, q, **filters, limit=limit, offset=offset)
+        result = data.store_search(store, q, **filters, limit=limit, offset=offset, cross=cross)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     return data.search_response(result, limit=limit, offset=offset)
@@ -168,10 +177,40 @@ def documents(
     "/documents/{doc_id}",
     response_model=DocumentDetail,
     responses={404: {"model": ErrorResponse, "description": "No such document."}, **_ERRORS},
-    summary="One document: metadata, text, sentences and mentions with spans, record",
+    summary="One document: metadata, text, sentences and mentions with spans, record, versions",
 )
-def document(store: Store, doc_id: int) -> DocumentDetail:
+def document(
+    store: Store,
+    doc_id: int,
+    with_: Annotated[
+        int | None,
+        Query(alias="with", description="A version's id: include the sentence alignment to it."),
+    ] = None,
+) -> DocumentDetail:
     found = store.document(doc_id)
     if found is None:
         raise HTTPException(404, f"no document with id {doc_id}")
-    return data.document_detail(found)
+    detail = data.document_detail(found)
+    detail.versions = [data.document_info(v) for v in data.versions(store, doc_id)]
+    if with_ is not None:
+        detail.alignment = _links(store, doc_id, with_, detail)
+    return detail
+
+
+def _links(store: Any, doc_id: int, other_id: int, detail: Any = None) -> list[AlignmentLink]:
+    versions = detail.versions if detail is not None else data.versions(store, doc_id)
+    if other_id not in {v.id for v in versions}:
+        raise HTTPException(404, f"document {other_id} is not a language version of {doc_id}")
+    return [AlignmentLink(source=a, target=b) for a, b in data.alignment(store, doc_id, other_id)]
+
+
+@router.get(
+    "/documents/{doc_id}/alignment/{other_id}",
+    response_model=Alignment,
+    responses={404: {"model": ErrorResponse, "description": "Not versions of one text."}},
+    summary="Sentence alignment between a document and one of its language versions",
+)
+def alignment(store: Store, doc_id: int, other_id: int) -> Alignment:
+    if store.document(doc_id) is None:
+        raise HTTPException(404, f"no document with id {doc_id}")
+    return Alignment(document_id=doc_id, other_id=other_id, links=_links(store, doc_id, other_id))

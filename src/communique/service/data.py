@@ -223,6 +223,9 @@ def store_search(store: Any, q: str, **filters: Any) -> Any:
     The store is expected to quote FTS syntax itself; this is the last guard so
     that a stray ``NEAR(`` never becomes a 500 page.
     """
+    if filters.get("cross") is None:
+        # a store without cross-language search takes no such argument
+        filters.pop("cross", None)
     try:
         return store.search(q, **filters)
     except sqlite3.OperationalError as exc:
@@ -250,6 +253,19 @@ def document_count(store: Any) -> int | None:
         if isinstance(value, dict) and isinstance(value.get("total"), int):
             return value["total"]
     return None
+
+
+def versions(store: Any, doc_id: int) -> list[Any]:
+    """The document's other language versions, when the store groups them."""
+    method = getattr(store, "versions", None)
+    return list(method(doc_id)) if callable(method) else []
+
+
+def alignment(store: Any, doc_id: int, other_id: int) -> list[tuple[list[int], list[int]]]:
+    method = getattr(store, "alignment", None)
+    if not callable(method):
+        return []
+    return [(list(a), list(b)) for a, b in method(doc_id, other_id)]
 
 
 # ------------------------------------------------------------------------ snippets

@@ -46,6 +46,12 @@ class Hit(_Model):
     end: int
     score: float | None = None
     snippet: str = Field(description="HTML-escaped text with the matches inside <mark>…</mark>.")
+    matched_via: str | None = Field(
+        None,
+        description='How it was found: "query", or across languages "entity:CODE", "lexicon", '
+        '"cognate", "alignment".',
+    )
+    matched_language: str | None = None
 
 
 class Group(_Model):
@@ -135,6 +141,19 @@ class MentionOut(_Model):
     )
 
 
+class AlignmentLink(_Model):
+    """Sentences of one document (by index) that translate sentences of another."""
+
+    source: list[int]
+    target: list[int]
+
+
+class Alignment(_Model):
+    document_id: int
+    other_id: int
+    links: list[AlignmentLink]
+
+
 class DocumentDetail(_DocumentBase):
     text: str
     encoding: str | None = None
@@ -148,3 +167,201 @@ class DocumentDetail(_DocumentBase):
     record: dict[str, Any] = Field(
         default_factory=dict, description="The extraction record (shared spec v1 and extras)."
     )
+    versions: list[DocumentInfo] = Field(
+        default_factory=list,
+        description="The same text in other languages; their alignment: /alignment/{other_id}.",
+    )
+    alignment: list[AlignmentLink] | None = Field(
+        None, description="With ?with=OTHER_ID: sentence links to that version."
+    )
+
+
+# ------------------------------------------------------------------ linked knowledge
+
+
+class _Open(BaseModel):
+    """A link-layer record: the fields named here are documented, the rest pass through."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class SourceOut(_Open):
+    """A sentence that states a value: its document, sentence and character span."""
+
+    document_id: int | None = Field(None, description="Open /documents/{document_id}#s{index}.")
+    file: str
+    sha256: str | None = None
+    date: str | None = None
+    language: str | None = None
+    sentence_index: int | None = None
+    sentence: str | None = None
+    span: list[int] | None = Field(None, description="[start, end) in the document's text.")
+    surface: str | None = None
+
+
+class FactOut(_Open):
+    subject: str
+    subject_name: str | None = None
+    predicate: str = Field(description="member, observer, seat, office_holder, presidency ...")
+    object: str
+    object_name: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    mode: str | None = Field(None, description="stated, or inferred from another fact.")
+    conflict: bool = False
+    sources: list[SourceOut] = Field(default_factory=list)
+
+
+class FactList(_Model):
+    facts: list[FactOut]
+    count: int
+
+
+class StateAt(_Model):
+    date: str
+    organization: str
+    members: list[FactOut] = Field(default_factory=list)
+    observers: list[FactOut] = Field(default_factory=list)
+    dialogue_partners: list[FactOut] = Field(default_factory=list)
+    seats: list[FactOut] = Field(default_factory=list)
+    office_holders: list[FactOut] = Field(default_factory=list)
+    presidency: list[FactOut] = Field(default_factory=list)
+    memoranda: list[FactOut] = Field(default_factory=list)
+    instruments: list[FactOut] = Field(default_factory=list)
+
+
+class EvidenceOut(SourceOut):
+    kind: str | None = Field(None, description="done, progress, instrument, office.")
+
+
+class CommitmentOut(_Open):
+    """A commitment (its sentence) and what later documents say of it (evidence sentences)."""
+
+    document_id: int | None = None
+    file: str
+    date: str | None = None
+    language: str | None = None
+    sentence_index: int | None = None
+    sentence: str | None = None
+    span: list[int] | None = None
+    deadline: str | None = None
+    deadline_text: str | None = None
+    actor: str | None = None
+    status: str = Field(description="fulfilled, in_progress, open, overdue, superseded.")
+    timing: str | None = None
+    evidence: list[EvidenceOut] = Field(default_factory=list)
+
+
+class CommitmentList(_Model):
+    commitments: list[CommitmentOut]
+    count: int
+    statuses: dict[str, int] = Field(description="Commitments per status, over all of them.")
+
+
+class PositionSentence(_Open):
+    sentence_index: int
+    sentence: str | None = None
+    span: list[int] | None = None
+
+
+class PositionVersion(_Open):
+    document_id: int | None = None
+    file: str
+    language: str
+    sentences: list[PositionSentence]
+
+
+class PositionGroup(_Open):
+    date: str | None = None
+    organization: str | None = None
+    body: str | None = None
+    issue: str
+    versions: list[PositionVersion]
+
+
+class Positions(_Model):
+    issue: str
+    name: str
+    groups: list[PositionGroup]
+
+
+class EntitySummary(_Model):
+    id: str = Field(description="A code (KZ, SCO, CMFA), person:…, instrument:… or an issue.")
+    kind: str
+    name: str
+    names: list[str]
+    mentions: int
+    documents: int
+
+
+class EntityList(_Model):
+    entities: list[EntitySummary]
+    count: int
+
+
+class MentionAt(SourceOut):
+    title: str | None = None
+
+
+class EntityDetail(_Open):
+    id: str
+    kind: str | None = None
+    name: str
+    names: dict[str, list[str]] = Field(description="Names by language (en, zh, ru).")
+    facts: list[FactOut]
+    mentions_by_year: dict[str, int]
+    mention_count: int
+    mentions: list[MentionAt] = Field(description="At most 500, oldest first.")
+
+
+class MeetingOut(_Model):
+    body: str
+    body_name: str
+    date: str
+    end: str | None = None
+    place: str | None = None
+    participants: int = 0
+    sources: list[SourceOut]
+
+
+class MeetingList(_Model):
+    meetings: list[MeetingOut]
+    count: int
+
+
+class IssueYears(_Model):
+    issue: str
+    name: str
+    total: int
+    by_year: dict[str, int]
+
+
+class IssueStats(_Model):
+    years: list[str]
+    issues: list[IssueYears]
+
+
+# ------------------------------------------------------------------ writes
+
+
+class UploadResult(_Model):
+    file: str = Field(description="The file's name as uploaded.")
+    status: str = Field(description="stored, unchanged or failed.")
+    document_id: int | None = None
+    reason: str | None = None
+    size: int | None = None
+
+
+class UploadResponse(_Model):
+    results: list[UploadResult]
+    counts: dict[str, int]
+
+
+class Deleted(_Model):
+    deleted: int
+
+
+class Reextracted(_Model):
+    document_id: int = Field(description="The document's id now (it may differ from before).")
+    previous_id: int
+    status: str

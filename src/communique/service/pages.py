@@ -193,6 +193,7 @@ def search_page(
         context.update(
             mode="search",
             result=result,
+            clusters=version_clusters(store, result.groups),
             infos=infos,
             facets=result.facets,
             pages=_pages(result.total, HITS_PER_PAGE, page_no),
@@ -225,10 +226,13 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
         return error_page(request, 404, f"There is no document with id {doc_id}.")
     detail = data.document_detail(found)
     record = detail.record or {}
+    from communique.service.linked import document_links
+
     context = {
         "title": f"{detail.title or detail.name} · communique",
         "doc": detail,
-        "paragraphs": render.render_paragraphs(detail),
+        "versions": [data.document_info(v) for v in data.versions(store, detail.id)],
+        "paragraphs": render.render_paragraphs(detail, document_links(store, int(doc_id))),
         "record": record,
         "meeting": record.get("meeting") or {},
         "commitments": _commitments(detail, record),
@@ -238,6 +242,33 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
         "form": SearchForm(),
     }
     return templates.TemplateResponse(request, "document.html", context)
+
+
+def version_clusters(store: Any, groups: list[Any]) -> list[dict[str, Any]]:
+    """Result groups of one text's language versions together, in the order of the best.
+
+    Each cluster holds the groups with hits (best first) and the versions
+    without hits on this page, offered as links.
+    """
+    clusters: list[dict[str, Any]] = []
+    where: dict[Any, dict[str, Any]] = {}
+    for g in groups:
+        cluster = where.get(g.document_id)
+        if cluster is None:
+            versions = (
+                data.versions(store, int(g.document_id)) if isinstance(g.document_id, int) else []
+            )
+            cluster = {"groups": [], "others": {v.id: v for v in versions}}
+            clusters.append(cluster)
+            for v in versions:
+                where.setdefault(v.id, cluster)
+            where[g.document_id] = cluster
+        cluster["groups"].append(g)
+        cluster["others"].pop(g.document_id, None)
+    return [
+        {"groups": c["groups"], "others": [data.document_info(v) for v in c["others"].values()]}
+        for c in clusters
+    ]
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:

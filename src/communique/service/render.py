@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -67,6 +68,8 @@ class Span:
     title: str = ""
     sentence: int = -1  # for kind "sentence": its index (the anchor)
     attrs: dict[str, str] = field(default_factory=dict)
+    href: str | None = None  # the entity page a value links to
+    drawn: str = ""  # the tag it was opened with (a link inside a link is drawn as <mark>)
 
     @property
     def rank(self) -> int:
@@ -74,21 +77,27 @@ class Span:
 
     @property
     def tag(self) -> str:
-        # extracted values are <mark>; the containers around them are <span>
+        # extracted values are <mark> (or <a> to their entity page); containers are <span>
         return "span" if self.kind in ("sentence", "commitment", "deadline") else "mark"
 
-    def open_tag(self, first: bool) -> str:
+    def open_tag(self, first: bool, in_link: bool = False) -> str:
         if self.kind == "sentence":
             anchor = f' id="s{self.sentence}"' if first else ""
+            self.drawn = "span"
             return f'<span class="s"{anchor} data-s="{self.sentence}">'
         if self.kind == "deadline":
             css = "deadline"
         else:
             css = "m m-" + KINDS.get(self.kind, ("other", ""))[0]
-        return f'<{self.tag} class="{css}" title="{html.escape(self.title)}">'
+        self.drawn = self.tag
+        link = ""
+        if self.href and self.tag == "mark" and not in_link:
+            self.drawn = "a"
+            link = f' href="{html.escape(self.href)}"'
+        return f'<{self.drawn} class="{css}"{link} title="{html.escape(self.title)}">'
 
     def close_tag(self) -> str:
-        return f"</{self.tag}>"
+        return f"</{self.drawn or self.tag}>"
 
 
 @lru_cache(maxsize=512)
@@ -118,7 +127,9 @@ def mention_title(kind: str, value: str | None) -> str:
     return f"{label}: {value}"
 
 
-def spans_for(detail: DocumentDetail) -> list[Span]:
+def spans_for(
+    detail: DocumentDetail, links: dict[tuple[str, int, int], str] | None = None
+) -> list[Span]:
     """Every span to draw: sentences, mentions, and the record's persons, instruments, commitments.
 
     The store folds persons, instruments and commitments into the mentions,
@@ -132,11 +143,12 @@ def spans_for(detail: DocumentDetail) -> list[Span]:
         if 0 <= s.start < s.end <= n
     ]
     seen: set[tuple[str, int, int]] = set()
+    links = links or {}
 
-    def add(kind: str, start: int, end: int, title: str) -> None:
+    def add(kind: str, start: int, end: int, title: str, href: str | None = None) -> None:
         if 0 <= start < end <= n and (kind, start, end) not in seen:
             seen.add((kind, start, end))
-            spans.append(Span(start, end, kind, title))
+            spans.append(Span(start, end, kind, title, href=href or links.get((kind, start, end))))
 
     def deadline(c: dict[str, Any], start: int, end: int) -> None:
         ds, de = c.get("deadline_start"), c.get("deadline_end")
@@ -160,7 +172,7 @@ def spans_for(detail: DocumentDetail) -> list[Span]:
             deadline(attrs, m.start, m.end)
         else:
             title = mention_title(m.kind, m.value)
-        add(kind, m.start, m.end, title)
+        add(kind, m.start, m.end, title, entity_href(m.kind, m.value))
 
     record = detail.record or {}
     for p in _listed(record.get("persons")):
@@ -172,6 +184,17 @@ def spans_for(detail: DocumentDetail) -> list[Span]:
         add("commitment", start, end, commitment_title(c.get("deadline")))
         deadline(c, start, end)
     return spans
+
+
+def entity_href(kind: str, value: str | None) -> str | None:
+    """The page of a value that is a code: a state, an organization or body, an issue."""
+    if not value:
+        return None
+    if kind in ("state", "organization", "body"):
+        return "/entities/" + quote(value, safe="")
+    if kind == "position":
+        return "/positions?issue=" + quote(value, safe="")
+    return None
 
 
 def person_title(p: dict[str, Any]) -> str:
@@ -217,7 +240,7 @@ def render_range(
     anchored = set() if anchored is None else anchored
     inside = sorted(
         (
-            Span(max(s.start, start), min(s.end, end), s.kind, s.title, s.sentence, s.attrs)
+            Span(max(s.start, start), min(s.end, end), s.kind, s.title, s.sentence, s.attrs, s.href)
             for s in spans
             if s.start < end and s.end > start and s.start < s.end
         ),
@@ -237,14 +260,14 @@ def render_range(
                 out.append(s.close_tag())
             del stack[depth:]
             for s in reopen:
-                out.append(s.open_tag(first=False))
+                out.append(s.open_tag(first=False, in_link=_in_link(stack)))
                 stack.append(s)
         while i < len(inside) and inside[i].start == p:
             s = inside[i]
             first = s.kind != "sentence" or s.sentence not in anchored
             if s.kind == "sentence":
                 anchored.add(s.sentence)
-            out.append(s.open_tag(first=first))
+            out.append(s.open_tag(first=first, in_link=_in_link(stack)))
             stack.append(s)
             i += 1
         if k + 1 < len(points):
@@ -254,6 +277,10 @@ def render_range(
     return Markup("".join(out))
 
 
+def _in_link(stack: list[Span]) -> bool:
+    return any(s.drawn == "a" for s in stack)
+
+
 @dataclass(slots=True)
 class RenderedParagraph:
     index: int
@@ -261,8 +288,10 @@ class RenderedParagraph:
     heading: bool  # a short line without final punctuation: a title or a section number
 
 
-def render_paragraphs(detail: DocumentDetail) -> list[RenderedParagraph]:
-    spans = spans_for(detail)
+def render_paragraphs(
+    detail: DocumentDetail, links: dict[tuple[str, int, int], str] | None = None
+) -> list[RenderedParagraph]:
+    spans = spans_for(detail, links)
     text = detail.text
     out: list[RenderedParagraph] = []
     anchored: set[int] = set()

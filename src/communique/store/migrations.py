@@ -181,7 +181,52 @@ CREATE TABLE link_commitments (
 CREATE INDEX link_commitments_doc ON link_commitments (doc_id);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+# v5: API tokens for the web service's writes (communique.auth). Only a salted
+# hash of each token is kept; ``key`` is the token's public half, by which it is
+# looked up, so that checking a token costs one hash, not one per stored token.
+_V5 = """
+CREATE TABLE api_tokens (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    salt        BLOB NOT NULL,
+    hash        BLOB NOT NULL,
+    created_at  TEXT NOT NULL,
+    last_used   TEXT,
+    revoked_at  TEXT
+);
+"""
+
+# v6: language versions (communique.align.versions): each document's alignment
+# anchors, every pair of documents the content test was run on (with its
+# sentence links, oriented a -> b), and the groups of versions found from them.
+_V6 = """
+CREATE TABLE version_features (
+    doc_id   INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    version  INTEGER NOT NULL,
+    anchors  TEXT NOT NULL
+);
+
+CREATE TABLE version_pairs (
+    a_id      INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    b_id      INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    version   INTEGER NOT NULL,
+    accepted  INTEGER NOT NULL,
+    score     REAL NOT NULL,
+    stats     TEXT NOT NULL,
+    links     TEXT NOT NULL,
+    PRIMARY KEY (a_id, b_id)
+) WITHOUT ROWID;
+CREATE INDEX version_pairs_b ON version_pairs (b_id);
+
+CREATE TABLE version_groups (
+    doc_id    INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    group_id  INTEGER NOT NULL
+);
+CREATE INDEX version_groups_group ON version_groups (group_id);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 LATEST = len(MIGRATIONS)
 
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from communique.records import ProcessedDocument
 from communique.search import DOC_SHIFT, SearchResult, search
@@ -36,6 +37,9 @@ from communique.store.models import (
     SentenceInfo,
     Stats,
 )
+
+if TYPE_CHECKING:
+    from communique.pipeline import Engine
 
 DEFAULT_DB = "communique.db"
 _SQLITE_MAX_INT = 2**63 - 1
@@ -61,6 +65,12 @@ _INFO_COLUMNS = (
 )
 
 Progress = Callable[[IngestEvent], None]
+
+# A batch of documents is committed at this many, or once its first has waited
+# this long: large enough to amortize a commit, small enough that a second
+# writer waits little and a crash loses little work.
+_BATCH = 64
+_BATCH_SECONDS = 0.5
 
 
 def default_db() -> str:
@@ -172,6 +182,106 @@ def mention_rows(
     return out
 
 
+@dataclass(slots=True)
+class PreparedDocument:
+    """The rows of one processed document, ready to insert: what a worker sends back.
+
+    Everything that costs time (index terms, JSON) is done where the document
+    was processed, so that the one writer only inserts.
+    """
+
+    sha256: str
+    row: tuple[Any, ...]  # the documents row, from sha256 to warnings (ingested_at is set on write)
+    paragraphs: list[tuple[int, int, int]]
+    sentences: list[tuple[int, int, int, int, str, str]]  # idx, paragraph, start, end, text, terms
+    mentions: list[tuple[str, str, int, int, str, int, str]]
+
+
+@dataclass(slots=True)
+class Prepared:
+    """One file after processing in a worker: its rows, or the reason it failed."""
+
+    path: Path
+    document: PreparedDocument | None = None
+    error: str | None = None
+
+
+def prepare(processed: ProcessedDocument) -> PreparedDocument:
+    """The rows :meth:`Store.write` inserts for a processed document."""
+    from communique.segment import index_terms
+
+    seg = processed.segmented
+    doc = seg.doc
+    raw = doc.raw
+    ext = processed.extraction
+    lang = doc.language
+    sentences = [
+        (s.index, s.paragraph, s.start, s.end, s.text, " ".join(index_terms(s.text, lang)))
+        for s in seg.sentences
+    ]
+    if len(sentences) >= 1 << DOC_SHIFT:
+        raise ValueError(f"too many sentences ({len(sentences)}) for one document")
+    header = json.dumps(asdict(doc.header), ensure_ascii=False) if doc.header else None
+    warnings = list(dict.fromkeys([*doc.warnings, *ext.warnings]))
+    row = (
+        raw.sha256,
+        raw.path,
+        raw.name,
+        raw.format,
+        raw.size,
+        raw.encoding,
+        lang,
+        ext.type,
+        ext.title,
+        ext.date,
+        ext.place,
+        ext.organization,
+        ext.body,
+        header,
+        doc.text,
+        json.dumps(ext.to_record(), ensure_ascii=False),
+        json.dumps(warnings, ensure_ascii=False),
+    )
+    return PreparedDocument(
+        sha256=raw.sha256,
+        row=row,
+        paragraphs=[(p.index, p.start, p.end) for p in seg.paragraphs],
+        sentences=sentences,
+        mentions=[
+            (kind, value, start, end, surface, sentence, json.dumps(attrs, ensure_ascii=False))
+            for kind, value, start, end, surface, sentence, attrs in mention_rows(processed)
+        ],
+    )
+
+
+def hash_files(files: list[Path]) -> list[tuple[str | None, str | None]]:
+    """``(sha256, None)`` per file, or ``(None, reason)`` for one that cannot be read."""
+    out: list[tuple[str | None, str | None]] = []
+    for f in files:
+        try:
+            out.append((file_sha256(f), None))
+        except OSError as exc:
+            out.append((None, exc.strerror or str(exc)))
+    return out
+
+
+def prepare_files(files: list[Path]) -> list[Prepared]:
+    """Read, process and prepare files (a task for a worker process or a Dask worker)."""
+    from communique.pipeline import error_reason, process_one
+
+    out: list[Prepared] = []
+    for f in files:
+        outcome = process_one(f)
+        if outcome.document is None:
+            out.append(Prepared(f, error=outcome.error))
+            continue
+        try:
+            out.append(Prepared(f, document=prepare(outcome.document)))
+        except Exception as exc:
+            out.append(Prepared(f, error=f"store: {error_reason(exc)}"))
+    return out
+
+
 class Store:
     """A communique database. Open with :meth:`open` (or ``communique.open``)."""
 
@@ -209,95 +319,91 @@ class Store:
         row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return None if row is None else int(row[0])
 
+    def _ids_for(self, hashes: Sequence[str]) -> dict[str, int]:
+        """The stored documents' ids among ``hashes`` (one query per 500)."""
+        found: dict[str, int] = {}
+        for i in range(0, len(hashes), 500):
+            part = list(hashes[i : i + 500])
+            marks = ", ".join("?" * len(part))
+            sql = f"SELECT sha256, id FROM documents WHERE sha256 IN ({marks})"
+            found.update((sha, int(doc_id)) for sha, doc_id in self.conn.execute(sql, part))
+        return found
+
     def add(self, processed: ProcessedDocument) -> tuple[int, bool]:
         """Write one processed document in one transaction.
 
         Returns ``(id, created)``; ``created`` is False when a document with the
         same SHA-256 was already stored, in which case nothing is written.
         """
-        from communique.segment import index_terms
+        (result,) = self.write([prepare(processed)])
+        if isinstance(result, Exception):
+            raise result
+        return result
 
-        seg = processed.segmented
-        doc = seg.doc
-        raw = doc.raw
-        ext = processed.extraction
-        lang = doc.language
-        # Everything slow (terms, JSON) is prepared before the write lock is taken.
-        sentences = [
-            (s.index, s.paragraph, s.start, s.end, s.text, " ".join(index_terms(s.text, lang)))
-            for s in seg.sentences
-        ]
-        if len(sentences) >= 1 << DOC_SHIFT:
-            raise ValueError(f"too many sentences ({len(sentences)}) for one document")
-        paragraphs = [(p.index, p.start, p.end) for p in seg.paragraphs]
-        mentions = [
-            (kind, value, start, end, surface, sentence, json.dumps(attrs, ensure_ascii=False))
-            for kind, value, start, end, surface, sentence, attrs in mention_rows(processed)
-        ]
-        header = json.dumps(asdict(doc.header), ensure_ascii=False) if doc.header else None
-        record = json.dumps(ext.to_record(), ensure_ascii=False)
-        warnings = list(dict.fromkeys([*doc.warnings, *ext.warnings]))
+    def write(self, docs: Sequence[PreparedDocument]) -> list[tuple[int, bool] | Exception]:
+        """Write prepared documents in one transaction, each whole or not at all.
+
+        One ``(id, created)`` per document, in order, or the exception that kept
+        it out: each document has its own savepoint, so one that fails leaves
+        nothing behind and the others are still committed. A reader never sees
+        half a document; one commit for a batch is what makes bulk ingest fast.
+        """
+        results: list[tuple[int, bool] | Exception] = []
+        if not docs:
+            return results
         with self._lock:
             conn = self.conn
             conn.execute("BEGIN IMMEDIATE")
             try:
-                existing = self._id_for(raw.sha256)
-                if existing is not None:
-                    conn.execute("ROLLBACK")
-                    return existing, False
-                cur = conn.execute(
-                    "INSERT INTO documents (sha256, path, name, format, size, encoding, language,"
-                    " type, title, date, place, organization, body, header, text, record,"
-                    " warnings, ingested_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        raw.sha256,
-                        raw.path,
-                        raw.name,
-                        raw.format,
-                        raw.size,
-                        raw.encoding,
-                        lang,
-                        ext.type,
-                        ext.title,
-                        ext.date,
-                        ext.place,
-                        ext.organization,
-                        ext.body,
-                        header,
-                        doc.text,
-                        record,
-                        json.dumps(warnings, ensure_ascii=False),
-                        _now(),
-                    ),
-                )
-                doc_id = int(cur.lastrowid or 0)
-                conn.executemany(
-                    'INSERT INTO paragraphs (doc_id, idx, start, "end") VALUES (?, ?, ?, ?)',
-                    [(doc_id, *p) for p in paragraphs],
-                )
-                # A sentence's id carries its document (see search.DOC_SHIFT),
-                # and the index rows are written in bulk with the same ids.
-                base = doc_id << DOC_SHIFT
-                conn.executemany(
-                    'INSERT INTO sentences (id, doc_id, idx, paragraph, start, "end", text, terms)'
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(base + s[0], doc_id, *s) for s in sentences],
-                )
-                if self.schema_version >= 2:  # a store held at v1 has no index yet
-                    conn.executemany(
-                        "INSERT INTO sentences_fts (rowid, terms) VALUES (?, ?)",
-                        [(base + s[0], s[-1]) for s in sentences],
-                    )
-                conn.executemany(
-                    'INSERT INTO mentions (doc_id, kind, value, start, "end", surface, sentence,'
-                    " attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(doc_id, *m) for m in mentions],
-                )
+                for doc in docs:
+                    conn.execute("SAVEPOINT doc")
+                    try:
+                        results.append(self._insert(doc))
+                    except sqlite3.DatabaseError as exc:
+                        conn.execute("ROLLBACK TO doc")
+                        results.append(exc)
+                    conn.execute("RELEASE doc")
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+        return results
+
+    def _insert(self, doc: PreparedDocument) -> tuple[int, bool]:
+        conn = self.conn
+        existing = self._id_for(doc.sha256)
+        if existing is not None:
+            return existing, False
+        cur = conn.execute(
+            "INSERT INTO documents (sha256, path, name, format, size, encoding, language,"
+            " type, title, date, place, organization, body, header, text, record,"
+            " warnings, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*doc.row, _now()),
+        )
+        doc_id = int(cur.lastrowid or 0)
+        conn.executemany(
+            'INSERT INTO paragraphs (doc_id, idx, start, "end") VALUES (?, ?, ?, ?)',
+            [(doc_id, *p) for p in doc.paragraphs],
+        )
+        # A sentence's id carries its document (see search.DOC_SHIFT),
+        # and the index rows are written in bulk with the same ids.
+        base = doc_id << DOC_SHIFT
+        conn.executemany(
+            'INSERT INTO sentences (id, doc_id, idx, paragraph, start, "end", text, terms)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(base + x[0], doc_id, *x) for x in doc.sentences],
+        )
+        if self.schema_version >= 2:  # a store held at v1 has no index yet
+            conn.executemany(
+                "INSERT INTO sentences_fts (rowid, terms) VALUES (?, ?)",
+                [(base + x[0], x[-1]) for x in doc.sentences],
+            )
+        conn.executemany(
+            'INSERT INTO mentions (doc_id, kind, value, start, "end", surface, sentence,'
+            " attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc_id, *m) for m in doc.mentions],
+        )
         return doc_id, True
 
     def ingest(
@@ -306,14 +412,21 @@ class Store:
         *,
         progress: Progress | None = None,
         workers: int = 1,
+        engine: Engine | None = None,
     ) -> IngestReport:
         """Ingest files and folders; one result per file (stored / unchanged / failed).
 
-        A file whose bytes are already stored is not even read. Files are
-        processed in ``workers`` processes (1: this one) and written here, one
-        transaction each; a failure is reported and the batch goes on.
+        A file whose bytes are already stored is not processed. Files are hashed,
+        read, processed and turned into rows by ``engine`` (default: ``workers``
+        local processes, 1: this one; :mod:`communique.distributed` runs them on
+        a Dask cluster) and written here, in input order, in batches of one
+        transaction; a failure is reported and the batch goes on.
         """
-        from communique.pipeline import error_reason, expand, process_files
+        from communique.pipeline import LocalEngine, chunk_size, error_reason, expand
+
+        if engine is None:
+            with LocalEngine(workers) as local:
+                return self.ingest(paths, progress=progress, engine=local)
 
         started = time.perf_counter()
         files, unlisted = expand(paths)
@@ -347,13 +460,17 @@ class Store:
         # Same bytes under another suffix are read another way (a .txt is not a
         # .docx), so only a twin with the same suffix is a duplicate before reading.
         seen: dict[tuple[str, str], str] = {}
-        for f in files:
-            try:
-                sha = file_sha256(f)
-            except OSError as exc:
-                result = IngestResult(str(f), "failed", reason=exc.strerror or str(exc))
+        # Hashing reads every byte: it runs on the engine, next to the processing.
+        if engine.workers > 1 and len(files) > 1:
+            hashed = list(engine.map(hash_files, files, chunk_size(len(files), engine, 256)))
+        else:
+            hashed = hash_files(files)
+        stored = self._ids_for([sha for sha, _ in hashed if sha])
+        for f, (sha, error) in zip(files, hashed, strict=True):
+            if sha is None:
+                result = IngestResult(str(f), "failed", reason=error)
             else:
-                existing = self._id_for(sha)
+                existing = stored.get(sha)
                 if existing is not None:
                     result = IngestResult(str(f), "unchanged", existing, sha256=sha)
                 elif (sha, f.suffix.lower()) in seen:
@@ -370,25 +487,48 @@ class Store:
             emit(result)
 
         written: dict[str, int] = {}
-        for outcome in process_files(todo, workers):
-            f = outcome.path
-            if outcome.document is None:
-                result = IngestResult(str(f), "failed", reason=outcome.error, sha256=hashes.get(f))
-            else:
-                try:
-                    doc_id, created = self.add(outcome.document)
-                except Exception as exc:
-                    result = IngestResult(
-                        str(f), "failed", reason=f"store: {error_reason(exc)}", sha256=hashes.get(f)
-                    )
+        pending: list[Prepared] = []
+        first = 0.0
+
+        def flush() -> None:
+            docs = [p.document for p in pending if p.document is not None]
+            outcomes = iter(self.write(docs))
+            for p in pending:
+                f = p.path
+                if p.document is None:
+                    result = IngestResult(str(f), "failed", reason=p.error, sha256=hashes.get(f))
                 else:
-                    sha = outcome.document.doc.raw.sha256
-                    written[sha] = doc_id
-                    result = IngestResult(
-                        str(f), "stored" if created else "unchanged", doc_id, sha256=sha
-                    )
-            results.append(result)
-            emit(result)
+                    out = next(outcomes)
+                    if isinstance(out, Exception):
+                        result = IngestResult(
+                            str(f),
+                            "failed",
+                            reason=f"store: {error_reason(out)}",
+                            sha256=hashes.get(f),
+                        )
+                    else:
+                        doc_id, created = out
+                        written[p.document.sha256] = doc_id
+                        result = IngestResult(
+                            str(f),
+                            "stored" if created else "unchanged",
+                            doc_id,
+                            sha256=p.document.sha256,
+                        )
+                results.append(result)
+                emit(result)
+            pending.clear()
+
+        # Results come in input order; a batch is committed when it is full or
+        # has waited long enough that a reader (or the progress bar) should see it.
+        size = chunk_size(len(todo), engine) if engine.workers > 1 else 1
+        for prepared in engine.map(prepare_files, todo, size):
+            if not pending:
+                first = time.perf_counter()
+            pending.append(prepared)
+            if len(pending) >= _BATCH or time.perf_counter() - first >= _BATCH_SECONDS:
+                flush()
+        flush()
         # Duplicates inside the batch point at the document their twin became;
         # a duplicate of a file that failed failed too, for the same reason
         # (reporting it "unchanged" would hide that nothing was stored).
@@ -406,7 +546,57 @@ class Store:
                     twin = failures[key]
                     r.status = "failed"
                     r.reason = f"{twin.reason} (same content as {twin.path})"
+        if written:
+            self._update_versions(sorted(set(written.values())))
         return IngestReport(results=results, seconds=round(time.perf_counter() - started, 3))
+
+    def _update_versions(self, doc_ids: list[int]) -> None:
+        """Find the language versions of newly stored documents (communique.align.versions).
+
+        The documents are stored whatever happens here: a failure is logged and
+        the grouping is completed the next time versions are asked for.
+        """
+        from communique.align import versions
+
+        try:
+            versions.update(self, doc_ids)
+        except Exception:
+            logging.getLogger(__name__).exception("version grouping failed")
+            # Without their features these documents are taken up again by versions.ensure.
+            with self._lock:
+                self.conn.executemany(
+                    "DELETE FROM version_features WHERE doc_id = ?", [(i,) for i in doc_ids]
+                )
+
+    def versions(self, doc_id: int) -> list[DocumentInfo]:
+        """The other language versions of a document (same text, other languages), by language."""
+        from communique.align import versions
+
+        if not -_SQLITE_MAX_INT <= doc_id <= _SQLITE_MAX_INT:
+            return []
+        versions.ensure(self)
+        ids = versions.version_ids(self.conn, doc_id)
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT {_INFO_COLUMNS} FROM documents d WHERE d.id IN ({marks})"
+            " ORDER BY d.language, d.id",
+            ids,
+        )
+        return [_info(r) for r in rows]
+
+    def alignment(self, doc_id: int, other_id: int) -> list[tuple[list[int], list[int]]]:
+        """Sentence links (indices) from ``doc_id`` to its version ``other_id``; [] when the two
+        are not versions of one text."""
+        from communique.align import versions
+
+        if not all(-_SQLITE_MAX_INT <= i <= _SQLITE_MAX_INT for i in (doc_id, other_id)):
+            return []
+        versions.ensure(self)
+        if other_id not in versions.version_ids(self.conn, doc_id):
+            return []
+        return versions.alignment(self.conn, doc_id, other_id) or []
 
     def delete(self, doc_id: int) -> bool:
         """Remove a document and everything read out of it; False when there was none."""
@@ -527,8 +717,17 @@ class Store:
         limit: int = 20,
         offset: int = 0,
         facets: bool = True,
+        cross: bool | None = None,
     ) -> SearchResult:
-        """BM25 search over sentences; see :func:`communique.search.search`."""
+        """BM25 search over sentences; see :func:`communique.search.search` (``cross``:
+        across languages, by default when ``lang`` is not the query's language)."""
+        if lang and cross is not False:
+            from communique.search.crosslingual import should_expand
+
+            if cross or should_expand(q, lang):
+                from communique.align import versions
+
+                versions.ensure(self)
         return search(
             self.conn,
             q,
@@ -541,6 +740,7 @@ class Store:
             limit=limit,
             offset=offset,
             facets=facets,
+            cross=cross,
         )
 
     def stats(self) -> Stats:
@@ -578,4 +778,16 @@ class Store:
         )
 
 
-__all__ = ["DEFAULT_DB", "ENV_DB", "Store", "default_db", "file_sha256", "mention_rows"]
+__all__ = [
+    "DEFAULT_DB",
+    "ENV_DB",
+    "Prepared",
+    "PreparedDocument",
+    "Store",
+    "default_db",
+    "file_sha256",
+    "hash_files",
+    "mention_rows",
+    "prepare",
+    "prepare_files",
+]

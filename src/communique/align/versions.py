@@ -1,0 +1,535 @@
+"""Language versions of one text: find them among stored documents, group them, keep their alignments.
+
+Two stored documents are versions of one text when
+
+* their languages differ and their metadata do not contradict each other (a
+  date both know is the same, to the precision both give; organization and
+  body agree where both are dated official texts, whose metadata the
+  extraction reads reliably; an undated document's organization is only a guess
+  from the organizations it names, so there it is not a test);
+* their content aligns: the sentence aligner links nearly every sentence, the
+  links find most of their words and anchors on the other side, and the
+  language-independent anchors (codes, numbers, dates) of linked sentences
+  agree. Two different texts of one meeting (a declaration and a communiqué of
+  one summit) share date, body, states and organizations, but forced into one
+  alignment their linked sentences do not translate each other: the mean link
+  score stays far below that of a translation (measured on the seeds and on
+  official white papers: translations 0.6-0.7, different texts 0.1-0.25).
+
+Every pair evaluated is kept (``version_pairs``, with its sentence links), and
+the groups (``version_groups``) are recomputed from the accepted pairs by one
+deterministic greedy pass (best pair first, ties by content hash, one document
+per language in a group, no rejected pair inside a group), so the groups are the
+same whatever the order in which the documents arrived.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from communique.align.anchors import text_anchors
+
+# Raise when the features or the content test change: every pair is evaluated again.
+VERSION = 1
+
+# Extraction values that read the same in every language.
+_ANCHOR_KINDS = ("state", "organization", "body", "date")
+
+# The content test (see the module docstring for the measured ranges).
+MIN_COVERAGE = 0.75  # share of sentences, both sides, inside links with both sides
+MIN_MEAN_SCORE = 0.40  # mean link score, weighted by sentences
+MIN_GOOD_LINKS = 0.60  # share of links scoring at least GOOD_LINK
+GOOD_LINK = 0.20
+MIN_ANCHOR_AGREEMENT = 0.70  # of links with anchors on both sides, share that share one
+MIN_ANCHORED_LINKS = 3  # fewer anchored links than this: agreement is not tested
+MIN_SENTENCES = 2
+MAX_SENTENCE_RATIO = 2.5  # a translation does not have 2.5 times the sentences of its source
+CANDIDATES_PER_LANGUAGE = 3  # best anchor fingerprints aligned per new document and language
+MIN_FINGERPRINT = 0.15  # cosine of the documents' anchor counts
+
+
+@dataclass(slots=True, frozen=True)
+class DocMeta:
+    id: int
+    sha256: str
+    language: str
+    date: str | None
+    organization: str | None
+    body: str | None
+    sentences: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Orientation of a pair: the same whatever the ids, so the same in any ingest order."""
+        return (self.language, self.sha256)
+
+
+@dataclass(slots=True)
+class PairVerdict:
+    a: int
+    b: int
+    accepted: bool
+    score: float
+    stats: dict[str, float]
+    links: list[tuple[list[int], list[int], float]]
+
+
+# ------------------------------------------------------------------ metadata
+
+
+def _meta(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -> dict[int, DocMeta]:
+    sql = (
+        "SELECT d.id, d.sha256, d.language, d.date, d.organization, d.body,"
+        " (SELECT count(*) FROM sentences s WHERE s.doc_id = d.id) FROM documents d"
+    )
+    if ids is None:
+        rows = conn.execute(sql).fetchall()
+    else:
+        wanted = list(ids)
+        rows = []
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k : k + 500]
+            rows += conn.execute(
+                sql + f" WHERE d.id IN ({', '.join('?' * len(chunk))})", chunk
+            ).fetchall()
+    return {int(r[0]): DocMeta(int(r[0]), r[1], r[2], r[3], r[4], r[5], int(r[6])) for r in rows}
+
+
+def _dates_agree(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return True
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+def compatible(x: DocMeta, y: DocMeta) -> bool:
+    """Whether metadata allow ``x`` and ``y`` to be versions of one text."""
+    if x.language == y.language or x.id == y.id:
+        return False
+    if min(x.sentences, y.sentences) < MIN_SENTENCES:
+        return False
+    if max(x.sentences, y.sentences) > MAX_SENTENCE_RATIO * min(x.sentences, y.sentences):
+        return False
+    if not _dates_agree(x.date, y.date):
+        return False
+    if x.date and y.date:
+        for u, v in ((x.organization, y.organization), (x.body, y.body)):
+            if u and v and u != v:
+                return False
+    return True
+
+
+# ------------------------------------------------------------------ features
+
+
+def sentence_anchors(
+    conn: sqlite3.Connection, doc_id: int
+) -> tuple[str, list[str], list[set[str]]]:
+    """Language, sentence texts and per-sentence anchors of a stored document.
+
+    Anchors are the aligner's own (numbers, months, Latin acronyms) plus the
+    codes and ISO dates the extraction stored for the sentence.
+    """
+    lang = conn.execute("SELECT language FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+    texts = [
+        r[0]
+        for r in conn.execute("SELECT text FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,))
+    ]
+    anchors = [text_anchors(t, lang) for t in texts]
+    marks = ", ".join("?" * len(_ANCHOR_KINDS))
+    for kind, value, sentence in conn.execute(
+        f"SELECT kind, value, sentence FROM mentions WHERE doc_id = ? AND kind IN ({marks})",
+        (doc_id, *_ANCHOR_KINDS),
+    ):
+        if 0 <= sentence < len(anchors) and value:
+            anchors[sentence].add(f"{kind}:{value}")
+    for attrs, sentence in conn.execute(
+        "SELECT attrs, sentence FROM mentions WHERE doc_id = ? AND kind = 'instrument'", (doc_id,)
+    ):
+        if not 0 <= sentence < len(anchors):
+            continue
+        a = json.loads(attrs)
+        if a.get("number"):
+            anchors[sentence].add(f"n:{a['number']}")
+        if a.get("date"):
+            anchors[sentence].add(f"d:{a['date']}")
+    return lang, texts, anchors
+
+
+def _fingerprint(anchors: Sequence[Iterable[str]]) -> Counter[str]:
+    # Latin words are anchors only inside a non-Latin text; across a Latin
+    # pair they would just measure the shared language.
+    return Counter(a for s in anchors for a in s if not a.startswith("lat:"))
+
+
+def _cosine(x: Counter[str], y: Counter[str]) -> float:
+    if not x or not y:
+        return 0.0
+    dot = sum(v * y[k] for k, v in x.items() if k in y)
+    nx = math.sqrt(sum(v * v for v in x.values()))
+    ny = math.sqrt(sum(v * v for v in y.values()))
+    return dot / (nx * ny) if nx and ny else 0.0
+
+
+# ------------------------------------------------------------ content test
+
+
+def evaluate(
+    a_lang: str,
+    a_texts: list[str],
+    a_anchors: list[set[str]],
+    b_lang: str,
+    b_texts: list[str],
+    b_anchors: list[set[str]],
+) -> tuple[bool, float, dict[str, float], list[tuple[list[int], list[int], float]]]:
+    """Align two texts and decide whether they translate each other.
+
+    Returns (accepted, score, statistics, links); the score is the mean link score.
+    """
+    from communique.align import align
+
+    result = align(a_texts, b_texts, a_lang, b_lang, src_anchors=a_anchors, tgt_anchors=b_anchors)
+    links = [(list(k.src), list(k.tgt), float(k.score)) for k in result.links]
+    stats = content_stats(links, a_anchors, b_anchors, len(a_texts), len(b_texts))
+    accepted = (
+        stats["coverage"] >= MIN_COVERAGE
+        and stats["mean_score"] >= MIN_MEAN_SCORE
+        and stats["good_links"] >= MIN_GOOD_LINKS
+        and (
+            stats["anchored_links"] < MIN_ANCHORED_LINKS
+            or stats["anchor_agreement"] >= MIN_ANCHOR_AGREEMENT
+        )
+    )
+    return accepted, stats["mean_score"], stats, links
+
+
+def content_stats(
+    links: Sequence[tuple[list[int], list[int], float]],
+    a_anchors: Sequence[set[str]],
+    b_anchors: Sequence[set[str]],
+    n: int,
+    m: int,
+) -> dict[str, float]:
+    both = [k for k in links if k[0] and k[1]]
+    weight = sum(len(s) + len(t) for s, t, _ in both)
+    coverage = weight / max(n + m, 1)
+    mean = sum(sc * (len(s) + len(t)) for s, t, sc in both) / weight if weight else 0.0
+    good = sum(1 for *_, sc in both if sc >= GOOD_LINK) / len(both) if both else 0.0
+    one_one = sum(1 for s, t, _ in both if len(s) == len(t) == 1) / len(both) if both else 0.0
+    # Only anchors both texts show can testify: the rest were simply not translated as such.
+    shared = set().union(*a_anchors) & set().union(*b_anchors) if a_anchors and b_anchors else set()
+    anchored = agreeing = 0
+    for s, t, _ in both:
+        xa = set().union(*(a_anchors[i] for i in s)) & shared
+        xb = set().union(*(b_anchors[j] for j in t)) & shared
+        if xa and xb:
+            anchored += 1
+            agreeing += bool(xa & xb)
+    return {
+        "coverage": round(coverage, 4),
+        "mean_score": round(mean, 4),
+        "good_links": round(good, 4),
+        "one_one": round(one_one, 4),
+        "anchored_links": anchored,
+        "anchor_agreement": round(agreeing / anchored, 4) if anchored else 0.0,
+        "links": len(links),
+    }
+
+
+# --------------------------------------------------------------- the tables
+
+
+def _features(conn: sqlite3.Connection, doc_id: int) -> list[set[str]] | None:
+    row = conn.execute(
+        "SELECT anchors FROM version_features WHERE doc_id = ? AND version = ?", (doc_id, VERSION)
+    ).fetchone()
+    return None if row is None else [set(x) for x in json.loads(row[0])]
+
+
+def _pair_row(conn: sqlite3.Connection, x: int, y: int) -> tuple[Any, ...] | None:
+    return conn.execute(
+        "SELECT a_id, b_id, accepted, score, links FROM version_pairs"
+        " WHERE version = ? AND ((a_id = ? AND b_id = ?) OR (a_id = ? AND b_id = ?))",
+        (VERSION, x, y, y, x),
+    ).fetchone()
+
+
+def _write(store: Any, sql_rows: list[tuple[str, Sequence[Any]]]) -> None:
+    with store._lock:
+        conn = store.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for sql, params in sql_rows:
+                conn.execute(sql, params)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _store_features(store: Any, doc_id: int) -> tuple[str, list[str], list[set[str]]]:
+    lang, texts, anchors = sentence_anchors(store.conn, doc_id)
+    _write(
+        store,
+        [
+            ("DELETE FROM version_pairs WHERE a_id = ? OR b_id = ?", (doc_id, doc_id)),
+            (
+                "INSERT OR REPLACE INTO version_features (doc_id, version, anchors) VALUES (?, ?, ?)",
+                (doc_id, VERSION, json.dumps([sorted(s) for s in anchors], ensure_ascii=False)),
+            ),
+        ],
+    )
+    return lang, texts, anchors
+
+
+def _texts(conn: sqlite3.Connection, doc_id: int) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute("SELECT text FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,))
+    ]
+
+
+def evaluate_pair(store: Any, x: DocMeta, y: DocMeta) -> PairVerdict:
+    """Align two stored documents (oriented by language and hash) and store the verdict."""
+    a, b = (x, y) if x.key <= y.key else (y, x)
+    conn = store.conn
+    fa = _features(conn, a.id)
+    fb = _features(conn, b.id)
+    if fa is None:
+        _, _, fa = _store_features(store, a.id)
+    if fb is None:
+        _, _, fb = _store_features(store, b.id)
+    accepted, score, stats, links = evaluate(
+        a.language, _texts(conn, a.id), fa, b.language, _texts(conn, b.id), fb
+    )
+    _write(
+        store,
+        [
+            (
+                "INSERT OR REPLACE INTO version_pairs (a_id, b_id, version, accepted, score,"
+                " stats, links) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    a.id,
+                    b.id,
+                    VERSION,
+                    int(accepted),
+                    round(score, 6),
+                    json.dumps(stats),
+                    json.dumps([[s, t, round(sc, 4)] for s, t, sc in links]),
+                ),
+            )
+        ],
+    )
+    return PairVerdict(a.id, b.id, accepted, score, stats, links)
+
+
+def update(store: Any, doc_ids: Iterable[int] | None = None) -> list[list[int]]:
+    """Evaluate new documents against the stored ones and regroup; returns the groups.
+
+    ``doc_ids``: the documents that are new (None: every document whose
+    features are missing or were computed by another version of these rules).
+    """
+    conn = store.conn
+    meta = _meta(conn)
+    if doc_ids is None:
+        done = {
+            int(r[0])
+            for r in conn.execute(
+                "SELECT doc_id FROM version_features WHERE version = ?", (VERSION,)
+            )
+        }
+        new = sorted(i for i in meta if i not in done)
+    else:
+        new = sorted(i for i in set(doc_ids) if i in meta)
+    if not new and doc_ids is not None:
+        return groups(conn)
+    fingerprints: dict[int, Counter[str]] = {}
+    for i in new:
+        _, _, anchors = _store_features(store, i)
+        fingerprints[i] = _fingerprint(anchors)
+
+    def fingerprint(i: int) -> Counter[str]:
+        # Read only for documents whose metadata make them candidates.
+        if i not in fingerprints:
+            f = _features(conn, i)
+            if f is None:
+                _, _, f = _store_features(store, i)
+            fingerprints[i] = _fingerprint(f)
+        return fingerprints[i]
+
+    for i in new:
+        for y in _candidates(meta[i], meta, fingerprint):
+            if _pair_row(conn, i, y.id) is None:
+                evaluate_pair(store, meta[i], y)
+    return regroup(store, meta)
+
+
+def _candidates(
+    x: DocMeta, meta: dict[int, DocMeta], fingerprint: Callable[[int], Counter[str]]
+) -> list[DocMeta]:
+    by_lang: dict[str, list[tuple[float, str, DocMeta]]] = {}
+    for y in meta.values():
+        if not compatible(x, y):
+            continue
+        sim = _cosine(fingerprint(x.id), fingerprint(y.id))
+        if sim >= MIN_FINGERPRINT:
+            by_lang.setdefault(y.language, []).append((-sim, y.sha256, y))
+    out: list[DocMeta] = []
+    for lang in sorted(by_lang):
+        out += [y for _, _, y in sorted(by_lang[lang])[:CANDIDATES_PER_LANGUAGE]]
+    return out
+
+
+def regroup(store: Any, meta: dict[int, DocMeta] | None = None) -> list[list[int]]:
+    """Recompute the groups from the stored verdicts (order-independent) and store them."""
+    conn = store.conn
+    meta = meta if meta is not None else _meta(conn)
+    verdicts: dict[frozenset[int], bool] = {}
+    accepted: list[tuple[float, str, str, int, int]] = []
+    for a, b, ok, score in conn.execute(
+        "SELECT a_id, b_id, accepted, score FROM version_pairs WHERE version = ?", (VERSION,)
+    ):
+        if a not in meta or b not in meta:
+            continue
+        verdicts[frozenset((a, b))] = bool(ok)
+        if ok:
+            sa, sb = sorted((meta[a].sha256, meta[b].sha256))
+            accepted.append((-float(score), sa, sb, a, b))
+    parent: dict[int, int] = {}
+    members: dict[int, list[int]] = {}
+
+    def find(i: int) -> int:
+        while parent.get(i, i) != i:
+            i = parent[i]
+        return i
+
+    for _, _, _, a, b in sorted(accepted):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        ga, gb = members.get(ra, [ra]), members.get(rb, [rb])
+        if {meta[i].language for i in ga} & {meta[j].language for j in gb}:
+            continue
+        if any(
+            verdicts.get(frozenset((i, j))) is False or not compatible(meta[i], meta[j])
+            for i in ga
+            for j in gb
+        ):
+            continue
+        parent[rb] = ra
+        members[ra] = ga + gb
+        members.pop(rb, None)
+    out = sorted(sorted(g) for g in members.values() if len(g) > 1)
+    rows: list[tuple[str, Sequence[Any]]] = [("DELETE FROM version_groups", ())]
+    for g in out:
+        for i in g:
+            rows.append(("INSERT INTO version_groups (doc_id, group_id) VALUES (?, ?)", (i, g[0])))
+    _write(store, rows)
+    # Every pair of a group has its alignment stored, also a pair that was not a candidate.
+    for g in out:
+        for k, i in enumerate(g):
+            for j in g[k + 1 :]:
+                if _pair_row(conn, i, j) is None:
+                    evaluate_pair(store, meta[i], meta[j])
+    return out
+
+
+# ------------------------------------------------------------------ reading
+
+
+def groups(conn: sqlite3.Connection) -> list[list[int]]:
+    acc: dict[int, list[int]] = {}
+    for doc_id, group_id in conn.execute(
+        "SELECT doc_id, group_id FROM version_groups ORDER BY group_id, doc_id"
+    ):
+        acc.setdefault(int(group_id), []).append(int(doc_id))
+    return list(acc.values())
+
+
+def ensure(store: Any) -> None:
+    """Bring groups up to date for documents stored without them (``Store.add``, older stores)."""
+    row = store.conn.execute(
+        "SELECT 1 FROM documents d LEFT JOIN version_features f"
+        " ON f.doc_id = d.id AND f.version = ? WHERE f.doc_id IS NULL LIMIT 1",
+        (VERSION,),
+    ).fetchone()
+    if row is not None:
+        update(store, None)
+
+
+def version_ids(conn: sqlite3.Connection, doc_id: int) -> list[int]:
+    """The other versions of a document (ids), or []."""
+    return [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT g.doc_id FROM version_groups g JOIN version_groups h ON h.group_id = g.group_id"
+            " JOIN documents d ON d.id = g.doc_id"
+            " WHERE h.doc_id = ? AND g.doc_id != ? ORDER BY d.language, g.doc_id",
+            (doc_id, doc_id),
+        )
+    ]
+
+
+def alignment(
+    conn: sqlite3.Connection, doc_id: int, other_id: int
+) -> list[tuple[list[int], list[int]]] | None:
+    """Stored sentence links from ``doc_id`` to ``other_id`` (None when the pair was never aligned)."""
+    row = _pair_row(conn, doc_id, other_id)
+    if row is None:
+        return None
+    a, _, _, _, links = row
+    out = [(list(s), list(t)) for s, t, _ in json.loads(links)]
+    if a != doc_id:
+        out = [(t, s) for s, t in out]
+    return out
+
+
+def scored_alignment(
+    conn: sqlite3.Connection, doc_id: int, other_id: int
+) -> list[tuple[list[int], list[int], float]] | None:
+    """Like :func:`alignment`, with each link's score."""
+    row = _pair_row(conn, doc_id, other_id)
+    if row is None:
+        return None
+    a, _, _, _, links = row
+    out = [(list(s), list(t), float(sc)) for s, t, sc in json.loads(links)]
+    if a != doc_id:
+        out = [(t, s, sc) for s, t, sc in out]
+    return out
+
+
+def pair_stats(conn: sqlite3.Connection, x: int, y: int) -> dict[str, Any] | None:
+    row = conn.execute(
+        "SELECT accepted, score, stats FROM version_pairs WHERE version = ?"
+        " AND ((a_id = ? AND b_id = ?) OR (a_id = ? AND b_id = ?))",
+        (VERSION, x, y, y, x),
+    ).fetchone()
+    if row is None:
+        return None
+    return {"accepted": bool(row[0]), "score": row[1], **json.loads(row[2])}
+
+
+__all__ = [
+    "VERSION",
+    "DocMeta",
+    "PairVerdict",
+    "alignment",
+    "compatible",
+    "content_stats",
+    "ensure",
+    "evaluate",
+    "evaluate_pair",
+    "groups",
+    "pair_stats",
+    "regroup",
+    "scored_alignment",
+    "sentence_anchors",
+    "update",
+    "version_ids",
+]

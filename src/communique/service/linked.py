@@ -1,0 +1,465 @@
+"""The link layer as the service shows it: entities, facts, the organization at a date,
+commitments, positions, meetings and issue counts, every source with its document id.
+
+The link layer names a source by file and SHA-256; the service adds the stored
+document's id so that each value is one link from its sentence
+(``/documents/{id}#s{sentence}``). The JSON API and the pages both read from
+here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+ENTITY_KINDS = ("state", "organization", "person", "instrument", "issue")
+COMMITMENT_STATUSES = ("fulfilled", "in_progress", "open", "overdue", "superseded")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _kb() -> Any:
+    from communique.knowledge import load
+
+    return load()
+
+
+def _ensure(store: Any) -> None:
+    from communique.link import ensure_built
+
+    ensure_built(store)
+
+
+@dataclass(slots=True)
+class DocRef:
+    id: int
+    name: str
+    language: str
+    date: str | None
+    title: str | None
+
+
+def doc_refs(store: Any) -> dict[str, DocRef]:
+    """SHA-256 -> the stored document."""
+    rows = store.conn.execute("SELECT sha256, id, name, language, date, title FROM documents")
+    return {
+        sha: DocRef(int(i), name, lang, date, title) for sha, i, name, lang, date, title in rows
+    }
+
+
+def with_ids(obj: Any, refs: dict[str, DocRef]) -> Any:
+    """``obj`` with ``document_id`` beside every ``sha256`` in it (dicts and lists, deeply)."""
+    if isinstance(obj, list):
+        return [with_ids(x, refs) for x in obj]
+    if isinstance(obj, dict):
+        out = {k: with_ids(v, refs) for k, v in obj.items()}
+        sha = obj.get("sha256")
+        if isinstance(sha, str) and "document_id" not in out:
+            ref = refs.get(sha)
+            out["document_id"] = ref.id if ref else None
+        return out
+    return obj
+
+
+def script_lang(name: str) -> str:
+    """The language a name is written for, judged by its script."""
+    if _HAN.search(name):
+        return "zh"
+    if _CYRILLIC.search(name):
+        return "ru"
+    return "en"
+
+
+# ------------------------------------------------------------------ facts
+
+
+def facts(
+    store: Any, *, subject: str | None = None, predicate: str | None = None, at: str | None = None
+) -> list[dict[str, Any]]:
+    from communique.link import facts as link_facts
+
+    rows = [f.to_dict() for f in link_facts(store, subject=subject, predicate=predicate, at=at)]
+    return with_ids(rows, doc_refs(store))
+
+
+def state_at(store: Any, day: str, organization: str) -> dict[str, Any]:
+    from communique.link import state_at as link_state_at
+
+    _ensure(store)
+    state = link_state_at(store, day, organization)
+    return with_ids(state, doc_refs(store))
+
+
+def organizations_with_facts(store: Any) -> list[tuple[str, str]]:
+    """Organizations that facts are known about (code, name), most facts first."""
+    _ensure(store)
+    kb = _kb()
+    counts: Counter[str] = Counter()
+    for obj, n in store.conn.execute(
+        "SELECT object, count(*) FROM link_facts WHERE predicate IN"
+        " ('member', 'observer', 'dialogue_partner') GROUP BY object"
+    ):
+        counts[obj] += n
+    for subj, n in store.conn.execute(
+        "SELECT subject, count(*) FROM link_facts WHERE predicate IN ('presidency', 'memorandum')"
+        " GROUP BY subject"
+    ):
+        entry = kb.entry(subj)
+        if entry is not None and entry.kind == "organization":
+            counts[subj] += n
+    return [(code, kb.name(code)) for code, _ in counts.most_common()]
+
+
+def commitments(store: Any, status: str | None = None) -> list[dict[str, Any]]:
+    from communique.link import followups
+
+    rows = [f.to_dict() for f in followups(store, status=status)]
+    return with_ids(rows, doc_refs(store))
+
+
+def positions(store: Any, issue: str, organization: str | None = None) -> list[dict[str, Any]]:
+    from communique.link import positions as link_positions
+
+    rows = link_positions(store, issue, organization=organization)
+    return with_ids(rows, doc_refs(store))
+
+
+def issues(store: Any) -> list[dict[str, Any]]:
+    """Every issue of the knowledge pack with its name and how often the store states it."""
+    kb = _kb()
+    counts = dict(
+        store.conn.execute(
+            "SELECT value, count(DISTINCT doc_id) FROM mentions WHERE kind = 'position'"
+            " GROUP BY value"
+        ).fetchall()
+    )
+    out = [
+        {
+            "code": code,
+            "name": kb.name(code),
+            "names": {lang: list(ns[:1]) for lang, ns in e.names.items()},
+            "documents": int(counts.get(code, 0)),
+        }
+        for code, e in kb.issues.items()
+    ]
+    out.sort(key=lambda r: (-r["documents"], r["name"].lower()))
+    return out
+
+
+def issue_stats(store: Any) -> dict[str, Any]:
+    """Position sentences per issue and year, with the years in order."""
+    kb = _kb()
+    table: dict[str, Counter[str]] = defaultdict(Counter)
+    years: set[str] = set()
+    for value, year, n in store.conn.execute(
+        "SELECT m.value, substr(d.date, 1, 4), count(*) FROM mentions m"
+        " JOIN documents d ON d.id = m.doc_id WHERE m.kind = 'position' AND d.date IS NOT NULL"
+        " GROUP BY 1, 2"
+    ):
+        table[value][year] += int(n)
+        years.add(year)
+    ordered = sorted(years)
+    rows = [
+        {
+            "issue": code,
+            "name": kb.name(code),
+            "total": sum(c.values()),
+            "by_year": {y: c.get(y, 0) for y in ordered},
+        }
+        for code, c in table.items()
+    ]
+    rows.sort(key=lambda r: (-r["total"], r["issue"]))
+    return {"years": ordered, "issues": rows}
+
+
+def meetings(store: Any) -> list[dict[str, Any]]:
+    """Meetings (body, place, dates), oldest first, each with the documents reporting it."""
+    from communique.link import facts as link_facts
+
+    refs = doc_refs(store)
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in link_facts(store, predicate="meeting"):
+        d = f.to_dict()
+        attrs = d.get("attrs") or {}
+        key = (d["subject"], d["object"])
+        m = out.setdefault(
+            key,
+            {
+                "body": d["subject"],
+                "body_name": d.get("subject_name") or d["subject"],
+                "date": d["object"],
+                "end": attrs.get("end"),
+                "place": attrs.get("place"),
+                "participants": len(attrs.get("participants") or []),
+                "sources": [],
+            },
+        )
+        m["place"] = m["place"] or attrs.get("place")
+        m["participants"] = max(m["participants"], len(attrs.get("participants") or []))
+        m["sources"].extend(with_ids(d.get("sources") or [], refs))
+    rows = sorted(out.values(), key=lambda m: (m["date"], m["body"]))
+    for m in rows:
+        seen: set[Any] = set()
+        docs = []
+        for s in m["sources"]:
+            if s.get("document_id") in seen:
+                continue
+            seen.add(s.get("document_id"))
+            docs.append(s)
+        m["sources"] = docs
+    return rows
+
+
+# ------------------------------------------------------------------ entities
+
+
+def _code_rows(store: Any, kinds: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    marks = ", ".join("?" * len(kinds))
+    rows = store.conn.execute(
+        f"SELECT value, count(*), count(DISTINCT doc_id) FROM mentions WHERE kind IN ({marks})"
+        " AND start >= 0 GROUP BY value",
+        kinds,
+    )
+    return {v: (int(n), int(d)) for v, n, d in rows}
+
+
+def _code_kinds(kind: str) -> tuple[str, ...]:
+    return {"state": ("state",), "organization": ("organization", "body"), "issue": ("position",)}[
+        kind
+    ]
+
+
+def entities(store: Any, kind: str | None = None, q: str | None = None) -> list[dict[str, Any]]:
+    """Entities the store mentions: id, kind, name, mention and document counts."""
+    if kind is not None and kind not in ENTITY_KINDS:
+        raise ValueError(f"unknown kind {kind!r} (one of {', '.join(ENTITY_KINDS)})")
+    kb = _kb()
+    out: list[dict[str, Any]] = []
+    for k in ("state", "organization", "issue"):
+        if kind not in (None, k):
+            continue
+        for code, (n, docs) in _code_rows(store, _code_kinds(k)).items():
+            entry = kb.entry(code)
+            names = [n for ns in entry.names.values() for n in ns] if entry else [code]
+            out.append(
+                {
+                    "id": code,
+                    "kind": k,
+                    "name": kb.name(code),
+                    "names": names,
+                    "mentions": n,
+                    "documents": docs,
+                }
+            )
+    if kind in (None, "person", "instrument"):
+        _ensure(store)
+    if kind in (None, "person"):
+        from communique.link import persons
+
+        per_doc = _person_docs(store)
+        for p in persons(store.conn):
+            d = p.to_dict()
+            out.append(
+                {
+                    "id": d["id"],
+                    "kind": "person",
+                    "name": d["name"],
+                    "names": d["names"],
+                    "mentions": sum(per_doc.get(d["id"], Counter()).values()),
+                    "documents": len(per_doc.get(d["id"], ())),
+                }
+            )
+    if kind in (None, "instrument"):
+        names: dict[str, Counter[str]] = defaultdict(Counter)
+        docs_of: dict[str, set[int]] = defaultdict(set)
+        for key, name, doc_id in store.conn.execute(
+            "SELECT key, name, doc_id FROM link_entity_mentions WHERE kind = 'instrument'"
+        ):
+            names[key][name] += 1
+            docs_of[key].add(int(doc_id))
+        for key, counter in names.items():
+            out.append(
+                {
+                    "id": f"instrument:{key}",
+                    "kind": "instrument",
+                    "name": counter.most_common(1)[0][0],
+                    "names": [n for n, _ in counter.most_common()],
+                    "mentions": sum(counter.values()),
+                    "documents": len(docs_of[key]),
+                }
+            )
+    if q:
+        needle = q.casefold().strip()
+        out = [
+            e
+            for e in out
+            if needle in e["id"].casefold() or any(needle in n.casefold() for n in e["names"])
+        ]
+    out.sort(key=lambda e: (-e["documents"], -e["mentions"], e["name"].casefold()))
+    return out
+
+
+def _person_docs(store: Any) -> dict[str, Counter[int]]:
+    from communique.link.entities import person_index
+
+    index = person_index(store.conn)
+    out: dict[str, Counter[int]] = defaultdict(Counter)
+    for key, doc_id in store.conn.execute(
+        "SELECT key, doc_id FROM link_entity_mentions WHERE kind = 'person'"
+    ):
+        out[index.get(key, "person:" + key)][int(doc_id)] += 1
+    return out
+
+
+_MENTION_LIMIT = 500
+
+
+def entity(store: Any, entity_id: str) -> dict[str, Any] | None:
+    """One entity: names in every language, facts about it, mentions (with sentences) by year."""
+    kb = _kb()
+    conn = store.conn
+    kind: str | None = None
+    names: dict[str, list[str]] = {}
+    mention_rows: list[tuple[Any, ...]] = []
+    # (doc_id, sentence, start, end, surface)
+    cols = 'm.doc_id, m.sentence, m.start, m."end", m.surface'
+    if entity_id.startswith("person:"):
+        from communique.link import persons
+
+        _ensure(store)
+        person = next((p for p in persons(conn) if p.id == entity_id), None)
+        if person is None:
+            return None
+        kind = "person"
+        for n in person.names:
+            names.setdefault(script_lang(n), []).append(n)
+        keys = list(person.keys)
+        marks = ", ".join("?" * len(keys))
+        mention_rows = conn.execute(
+            f"SELECT {cols.replace('m.surface', 'm.name')} FROM link_entity_mentions m"
+            f" WHERE m.kind = 'person' AND m.key IN ({marks})",
+            keys,
+        ).fetchall()
+        extra = {"countries": person.countries, "offices": person.offices}
+    elif entity_id.startswith("instrument:"):
+        _ensure(store)
+        key = entity_id.split(":", 1)[1]
+        mention_rows = conn.execute(
+            f"SELECT {cols.replace('m.surface', 'm.name')}, d.language FROM link_entity_mentions m"
+            " JOIN documents d ON d.id = m.doc_id WHERE m.kind = 'instrument' AND m.key = ?",
+            (key,),
+        ).fetchall()
+        if not mention_rows:
+            return None
+        kind = "instrument"
+        for *_, surface, lang in mention_rows:
+            if surface not in names.setdefault(lang, []):
+                names[lang].append(surface)
+        mention_rows = [r[:5] for r in mention_rows]
+        extra = {}
+    else:
+        entry = kb.entry(entity_id)
+        mention_rows = conn.execute(
+            f"SELECT {cols} FROM mentions m WHERE m.kind IN"
+            " ('state', 'organization', 'body', 'position') AND m.value = ? AND m.start >= 0",
+            (entity_id,),
+        ).fetchall()
+        if entry is None and not mention_rows:
+            return None
+        if entry is not None:
+            kind = {"body": "organization"}.get(entry.kind, entry.kind)
+            names = {lang: list(ns) for lang, ns in entry.names.items()}
+        else:
+            kind = "organization"
+        extra = {"parent": entry.parent if entry else None}
+    refs = {r.id: r for r in doc_refs(store).values()}
+    sentences = _sentences(conn, {(r[0], r[1]) for r in mention_rows})
+    mentions = []
+    by_year: Counter[str] = Counter()
+    for doc_id, sidx, start, end, surface in mention_rows:
+        ref = refs.get(int(doc_id))
+        if ref is None:
+            continue
+        year = (ref.date or "")[:4]
+        if year:
+            by_year[year] += 1
+        mentions.append(
+            {
+                "document_id": ref.id,
+                "file": ref.name,
+                "title": ref.title,
+                "date": ref.date,
+                "language": ref.language,
+                "sentence_index": sidx,
+                "sentence": sentences.get((doc_id, sidx)),
+                "span": [start, end],
+                "surface": surface,
+            }
+        )
+    mentions.sort(key=lambda m: (m["date"] or "", m["document_id"], m["span"][0]))
+    name = (names.get("en") or next(iter(names.values()), None) or [entity_id])[0]
+    return {
+        "id": entity_id,
+        "kind": kind,
+        "name": name,
+        "names": names,
+        **extra,
+        "facts": _entity_facts(store, entity_id),
+        "mentions_by_year": dict(sorted(by_year.items())),
+        "mention_count": len(mentions),
+        "mentions": mentions[:_MENTION_LIMIT],
+    }
+
+
+def _sentences(conn: Any, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    out: dict[tuple[int, int], str] = {}
+    by_doc: dict[int, list[int]] = defaultdict(list)
+    for doc_id, idx in wanted:
+        if idx is not None and idx >= 0:
+            by_doc[int(doc_id)].append(int(idx))
+    for doc_id, idxs in by_doc.items():
+        for start in range(0, len(idxs), 500):
+            chunk = idxs[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for idx, text in conn.execute(
+                f"SELECT idx, text FROM sentences WHERE doc_id = ? AND idx IN ({marks})",
+                [doc_id, *chunk],
+            ):
+                out[(doc_id, int(idx))] = text
+    return out
+
+
+def _entity_facts(store: Any, entity_id: str) -> list[dict[str, Any]]:
+    """Facts with the entity as subject or object, positions left to the positions page."""
+    from communique.link import facts as link_facts
+
+    rows = [
+        f.to_dict()
+        for f in link_facts(store)
+        if f.predicate != "position"
+        and (f.subject == entity_id or f.object == entity_id or f.subject.endswith(":" + entity_id))
+    ]
+    return with_ids(rows, doc_refs(store))
+
+
+def document_links(store: Any, doc_id: int) -> dict[tuple[str, int, int], str]:
+    """(kind, start, end) -> entity page, for the persons and instruments of one document."""
+    from urllib.parse import quote
+
+    from communique.link.entities import person_index
+
+    _ensure(store)
+    rows = store.conn.execute(
+        'SELECT kind, key, start, "end" FROM link_entity_mentions WHERE doc_id = ? AND start >= 0',
+        (doc_id,),
+    ).fetchall()
+    if not rows:
+        return {}
+    index = person_index(store.conn) if any(r[0] == "person" for r in rows) else {}
+    out: dict[tuple[str, int, int], str] = {}
+    for kind, key, start, end in rows:
+        entity_id = index.get(key, "person:" + key) if kind == "person" else f"{kind}:{key}"
+        out[(kind, int(start), int(end))] = "/entities/" + quote(entity_id, safe=":")
+    return out

@@ -1,0 +1,414 @@
+"""Pages over the linked knowledge: entities, the organization at a date, commitments,
+positions, meetings, the side-by-side reader, and upload.
+
+Like the search page and the reader, each is a plain server-rendered page that
+works without JavaScript; every value links to the sentence it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from communique.service import charts, data, linked, uploads
+from communique.service.pages import SearchForm, error_page, templates
+
+router = APIRouter(include_in_schema=False)
+
+STATUS_LABELS = {
+    "fulfilled": "Fulfilled",
+    "in_progress": "In progress",
+    "open": "Open",
+    "overdue": "Overdue",
+    "superseded": "Superseded",
+}
+KIND_LABELS = {
+    "state": "States",
+    "organization": "Organizations and bodies",
+    "person": "Persons",
+    "instrument": "Instruments",
+    "issue": "Issues",
+}
+KIND_SINGULAR = {
+    "state": "State",
+    "organization": "Organization",
+    "person": "Person",
+    "instrument": "Instrument",
+    "issue": "Issue",
+}
+STATE_SECTIONS = [
+    ("members", "Members"),
+    ("observers", "Observers"),
+    ("dialogue_partners", "Dialogue partners"),
+    ("presidency", "Presidency"),
+    ("seats", "Bodies and seats"),
+    ("office_holders", "Office-holders"),
+    ("memoranda", "Memoranda of understanding"),
+    ("instruments", "Instruments signed"),
+]
+
+
+def _page(request: Request, template: str, title: str, **context: Any) -> HTMLResponse:
+    context.setdefault("form", SearchForm())
+    context["title"] = f"{title} · communique"
+    context["status_labels"] = STATUS_LABELS
+    return templates.TemplateResponse(request, template, context)
+
+
+def _store(request: Request) -> Any:
+    return request.app.state.stores.get()
+
+
+# ------------------------------------------------------------------ entities
+
+
+@router.get("/entities", response_class=HTMLResponse)
+def entities_page(request: Request, kind: str = "", q: str = "") -> HTMLResponse:
+    kind = kind.strip()
+    if kind and kind not in linked.ENTITY_KINDS:
+        kind = ""
+    rows = linked.entities(_store(request), kind or None, q.strip() or None)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault(r["kind"], []).append(r)
+    ordered = [(k, KIND_LABELS[k], groups[k]) for k in linked.ENTITY_KINDS if k in groups]
+    return _page(
+        request,
+        "entities.html",
+        "Entities",
+        groups=ordered,
+        kind=kind,
+        q=q.strip(),
+        kinds=KIND_LABELS,
+        total=len(rows),
+    )
+
+
+@router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
+def entity_page(request: Request, entity_id: str) -> HTMLResponse:
+    store = _store(request)
+    found = linked.entity(store, entity_id)
+    if found is None:
+        return error_page(request, 404, f"There is no entity {entity_id!r}.")
+    chart = charts.bar_chart(
+        found["mentions_by_year"], label=f"Mentions of {found['name']} per year"
+    )
+    by_doc: dict[int, dict[str, Any]] = {}
+    for m in found["mentions"]:
+        d = by_doc.setdefault(
+            m["document_id"],
+            {
+                "document_id": m["document_id"],
+                "title": m["title"] or m["file"],
+                "date": m["date"],
+                "language": m["language"],
+                "mentions": [],
+            },
+        )
+        d["mentions"].append(m)
+    return _page(
+        request,
+        "entity.html",
+        found["name"],
+        e=found,
+        chart=chart,
+        documents=sorted(by_doc.values(), key=lambda d: (d["date"] or "", d["document_id"])),
+        singular=KIND_SINGULAR,
+    )
+
+
+# ------------------------------------------------------------------ organization at a date
+
+
+@router.get("/at", response_class=HTMLResponse)
+def at_page(request: Request, date: str = "", organization: str = "SCO") -> HTMLResponse:
+    from communique.service.api_link import day
+
+    store = _store(request)
+    organization = organization.strip().upper() or "SCO"
+    notice = None
+    value = date.strip()
+    if not value:
+        latest = store.conn.execute("SELECT max(date) FROM documents").fetchone()[0]
+        value = (latest or dt.date.today().isoformat())[:10]
+        if len(value) < 10:
+            value = day(value, "date")
+    try:
+        when = day(value, "date")
+    except HTTPException as exc:
+        notice = str(exc.detail)
+        when = dt.date.today().isoformat()
+    state = linked.state_at(store, when, organization)
+    sections = [(key, label, state.get(key) or []) for key, label in STATE_SECTIONS]
+    orgs = linked.organizations_with_facts(store)
+    if organization not in {c for c, _ in orgs}:
+        orgs.append((organization, organization))
+    return _page(
+        request,
+        "at.html",
+        f"{organization} on {when}",
+        state=state,
+        sections=sections,
+        date=when,
+        organization=organization,
+        organizations=orgs,
+        notice=notice,
+        dates=_document_dates(store),
+    )
+
+
+def _document_dates(store: Any) -> list[str]:
+    rows = store.conn.execute(
+        "SELECT DISTINCT date FROM documents WHERE length(date) = 10 ORDER BY date"
+    )
+    return [r[0] for r in rows]
+
+
+# ------------------------------------------------------------------ commitments
+
+
+@router.get("/commitments", response_class=HTMLResponse)
+def commitments_page(request: Request, status: str = "") -> HTMLResponse:
+    status = status.strip()
+    if status not in linked.COMMITMENT_STATUSES:
+        status = ""
+    every = linked.commitments(_store(request))
+    counts = {s: 0 for s in linked.COMMITMENT_STATUSES}
+    for c in every:
+        counts[c["status"]] = counts.get(c["status"], 0) + 1
+    rows = [c for c in every if not status or c["status"] == status]
+    rows.sort(key=lambda c: (c.get("deadline") or "9999", c.get("date") or "", c["file"]))
+    return _page(
+        request,
+        "commitments.html",
+        "Commitments",
+        rows=rows,
+        status=status,
+        counts=counts,
+        total=len(every),
+    )
+
+
+# ------------------------------------------------------------------ positions
+
+
+@router.get("/positions", response_class=HTMLResponse)
+def positions_page(request: Request, issue: str = "") -> HTMLResponse:
+    from communique.knowledge import load
+
+    store = _store(request)
+    issues = linked.issues(store)
+    code = issue.strip().upper()
+    kb = load()
+    if code and code not in kb.issues:
+        return error_page(request, 404, f"There is no issue {issue!r}.")
+    if not code:
+        stated = [i for i in issues if i["documents"]]
+        code = stated[0]["code"] if stated else ""
+    groups = linked.positions(store, code) if code else []
+    languages = sorted({v["language"] for g in groups for v in g["versions"]})
+    return _page(
+        request,
+        "positions.html",
+        f"Positions: {kb.name(code)}" if code else "Positions",
+        issues=issues,
+        issue=code,
+        issue_name=kb.name(code) if code else "",
+        groups=groups,
+        languages=languages,
+    )
+
+
+# ------------------------------------------------------------------ meetings
+
+
+@router.get("/meetings", response_class=HTMLResponse)
+def meetings_page(request: Request) -> HTMLResponse:
+    store = _store(request)
+    rows = linked.meetings(store)
+    stats = linked.issue_stats(store)
+    top = stats["issues"][:12]
+    chart = charts.small_multiples(
+        [(r["issue"], r["name"], r["by_year"]) for r in top],
+        stats["years"],
+        label="Statements on each issue per year",
+    )
+    years: dict[str, list[dict[str, Any]]] = {}
+    for m in rows:
+        years.setdefault(m["date"][:4], []).append(m)
+    return _page(
+        request,
+        "meetings.html",
+        "Meetings",
+        years=sorted(years.items()),
+        count=len(rows),
+        chart=chart,
+        issue_count=len(stats["issues"]),
+    )
+
+
+# ------------------------------------------------------------------ side by side
+
+
+@router.get("/documents/{doc_id}/parallel/{other_id}", response_class=HTMLResponse)
+def parallel_page(request: Request, doc_id: str, other_id: str) -> HTMLResponse:
+    store = _store(request)
+    if not (doc_id.isdigit() and other_id.isdigit()):
+        return error_page(request, 404, "There is no such pair of documents.")
+    left = store.document(int(doc_id))
+    right = store.document(int(other_id))
+    if left is None or right is None:
+        return error_page(request, 404, "There is no such pair of documents.")
+    versions = data.versions(store, int(doc_id))
+    if int(other_id) not in {v.id for v in versions}:
+        return error_page(
+            request, 404, f"Document {other_id} is not a language version of document {doc_id}."
+        )
+    a = data.document_detail(left)
+    b = data.document_detail(right)
+    rows = aligned_rows(
+        [s.text for s in a.sentences],
+        [s.text for s in b.sentences],
+        data.alignment(store, int(doc_id), int(other_id)),
+    )
+    return _page(
+        request,
+        "parallel.html",
+        f"{a.title or a.name} · side by side",
+        a=a,
+        b=b,
+        rows=rows,
+        versions=[data.document_info(v) for v in versions],
+    )
+
+
+def aligned_rows(
+    left: list[str], right: list[str], links: list[tuple[list[int], list[int]]]
+) -> list[dict[str, Any]]:
+    """Rows of the side-by-side reader: each link one row; an unlinked sentence a row of its own.
+
+    Rows follow the left text's order; a right sentence no link covers goes
+    right after the row of the right sentence before it.
+    """
+    rows: list[dict[str, Any]] = []
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    clean = sorted(
+        (
+            sorted(i for i in a if 0 <= i < len(left)),
+            sorted(j for j in b if 0 <= j < len(right)),
+        )
+        for a, b in links
+    )
+    clean = [(a, b) for a, b in clean if a or b]
+
+    def row(a: list[int], b: list[int]) -> dict[str, Any]:
+        used_left.update(a)
+        used_right.update(b)
+        return {
+            "left": [(i, left[i]) for i in a],
+            "right": [(j, right[j]) for j in b],
+            "linked": bool(a and b),
+        }
+
+    next_left = 0
+    next_right = 0
+    for a, b in sorted(
+        clean, key=lambda ab: (ab[0][0] if ab[0] else -1, ab[1][0] if ab[1] else -1)
+    ):
+        first_left = a[0] if a else next_left
+        while next_left < first_left:
+            if next_left not in used_left:
+                rows.append(row([next_left], []))
+            next_left += 1
+        first_right = b[0] if b else next_right
+        while next_right < first_right:
+            if next_right not in used_right:
+                rows.append(row([], [next_right]))
+            next_right += 1
+        rows.append(
+            row([i for i in a if i not in used_left], [j for j in b if j not in used_right])
+        )
+        next_left = max(next_left, (a[-1] + 1) if a else next_left)
+        next_right = max(next_right, (b[-1] + 1) if b else next_right)
+    for i in range(len(left)):
+        if i not in used_left:
+            rows.append(row([i], []))
+    for j in range(len(right)):
+        if j not in used_right:
+            rows.append(row([], [j]))
+    return [r for r in rows if r["left"] or r["right"]]
+
+
+# ------------------------------------------------------------------ upload
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_page(request: Request) -> HTMLResponse:
+    return _upload(request)
+
+
+def _upload(
+    request: Request,
+    results: list[dict[str, Any]] | None = None,
+    message: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    settings = request.app.state.upload_settings
+    from communique.readers import SUPPORTED_SUFFIXES
+
+    response = _page(
+        request,
+        "upload.html",
+        "Upload",
+        results=results,
+        message=message,
+        accept=",".join(sorted(SUPPORTED_SUFFIXES)),
+        suffixes=", ".join(sorted(SUPPORTED_SUFFIXES)),
+        max_mib=settings.max_file_bytes // (1024 * 1024),
+        max_files=settings.max_files,
+    )
+    response.status_code = status
+    return response
+
+
+@router.post("/upload", response_class=HTMLResponse)
+async def upload_form(request: Request) -> HTMLResponse:
+    """The upload page's plain form (no JavaScript): token and files in one multipart form."""
+    settings = request.app.state.upload_settings
+    try:
+        incoming, token = await uploads.receive(request, settings)
+    except HTTPException as exc:
+        return _upload(request, message=str(exc.detail), status=exc.status_code)
+    try:
+        uploads.check_token(request, token)
+    except HTTPException as exc:
+        _discard(incoming)
+        return _upload(request, message=str(exc.detail), status=exc.status_code)
+    store_results = await run_in_threadpool(_ingest, request, incoming, settings)
+    return _upload(
+        request,
+        results=[r.to_dict() for r in store_results],
+        status=uploads.status_of(store_results),
+    )
+
+
+def _ingest(
+    request: Request, incoming: list[uploads.Incoming], settings: uploads.UploadSettings
+) -> list[uploads.Incoming]:
+    return uploads.ingest(request.app.state.stores.get(), incoming, settings)
+
+
+def _discard(incoming: list[uploads.Incoming]) -> None:
+    import shutil
+
+    for item in incoming:
+        if item.path is not None:
+            shutil.rmtree(item.path.parent.parent, ignore_errors=True)
+
+
+__all__ = ["aligned_rows", "router"]
