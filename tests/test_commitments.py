@@ -241,3 +241,120 @@ def test_own_documents(path: Path, kb: Knowledge) -> None:
     assert [(c.sentence, c.deadline, c.deadline_text) for c in got] == [
         (c["sentence"], c["deadline"], c["deadline_text"]) for c in expected["commitments"]
     ]
+
+
+# ------------------------------------- relative limits, announcements, others' acts
+
+
+@pytest.mark.parametrize(
+    "text,lang,ref,deadline,phrase",
+    [
+        ("秘书处应在六个月内拟订实施细则。", "zh", "2018-06-10", "2018-12-10", "在六个月内"),
+        (
+            "The Secretariat shall draft the implementing rules within six months.",
+            "en",
+            "2018-06-10",
+            "2018-12-10",
+            "within six months",
+        ),
+        (
+            "Секретариату поручено в течение шести месяцев разработать порядок применения.",
+            "ru",
+            "2018-06-10",
+            "2018-12-10",
+            "в течение шести месяцев",
+        ),
+        ("各方商定年内签署该协定。", "zh", "2018-06-10", "2018-12-31", "年内"),
+        ("责成秘书处于本年度内提出预算草案。", "zh", "2018-06-10", "2018-12-31", "于本年度内"),
+        (
+            "The experts will agree on the text of the annex during the current month.",
+            "en",
+            "2018-06-10",
+            "2018-06-30",
+            "during the current month",
+        ),
+        (
+            "The Council of National Coordinators shall finish the consultations within the year.",
+            "en",
+            "2018-06-10",
+            "2018-12-31",
+            "within the year",
+        ),
+        (
+            "Стороны договорились до конца текущего месяца согласовать текст приложения.",
+            "ru",
+            "2018-06-10",
+            "2018-06-30",
+            "до конца текущего месяца",
+        ),
+        (
+            "The Permanent Representatives are instructed to report on the matter, no later than "
+            "15 September 2018, to the Council.",
+            "en",
+            "2018-06-10",
+            "2018-09-15",
+            "no later than 15 September 2018",
+        ),
+        (
+            "外长们指示常设代表在下一次外长理事会会议前提交审议报告。",
+            "zh",
+            "2018-06-10",
+            None,
+            "在下一次外长理事会会议前",
+        ),
+    ],
+)
+def test_relative_limits_and_passive_tasks(
+    kb: Knowledge, text: str, lang: str, ref: str, deadline: str | None, phrase: str
+) -> None:
+    got = find_commitments(seg_of(text), kb, ref, "SCO")
+    assert [(c.deadline, c.deadline_text) for c in got] == [(deadline, phrase)]
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        (
+            "Brazil, which takes over the rotating chairmanship, will host the 2019 Summit in 2019.",
+            "en",
+        ),
+        ("The Ministers agreed to convene their next session in Beijing in March 2019.", "en"),
+        ("Uzbekistan will assume the chairship of the Organization in 2019.", "en"),
+        ("Очередное заседание Совета будет проведено в 2019 году в Пекине.", "ru"),
+        ("Министры договорились провести следующую встречу в марте 2019 года.", "ru"),
+        ("巴西将于2019年主办第十一次会晤。", "zh"),
+        ("下一次元首理事会会议将于2019年在比什凯克召开。", "zh"),
+        ("外长们决定于2019年3月在北京举行下次会议。", "zh"),
+    ],
+)
+def test_announcing_the_next_meeting_is_no_commitment(kb: Knowledge, text: str, lang: str) -> None:
+    assert find_commitments(seg_of(text), kb, "2018-06-10", "SCO") == []
+
+
+def test_a_meeting_held_before_a_limit_is_still_a_task(kb: Knowledge) -> None:
+    text = "The Ministers will convene an extraordinary meeting before the end of 2018."
+    got = find_commitments(seg_of(text), kb, "2018-06-10", "SCO")
+    assert [c.deadline for c in got] == ["2018-12-31"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The member states will continue to support Iraq in preparing the constitutional "
+        "referendum by October 2018.",
+        "Государства-члены будут и впредь содействовать Ираку в подготовке конституционного "
+        "референдума до октября 2018 года.",
+        "成员国将继续支持伊拉克于2018年10月前完成宪法公投筹备工作。",
+    ],
+)
+def test_supporting_another_states_timeline_is_not_the_sides_task(kb: Knowledge, text: str) -> None:
+    assert find_commitments(seg_of(text), kb, "2018-06-10", "SCO") == []
+
+
+def test_russian_cues_read_yo_as_ye(kb: Knowledge) -> None:
+    text = "Следующий саммит будет проведён в 2019 году в Бишкеке."
+    assert find_commitments(seg_of(text), kb, "2018-06-10", "SCO") == []
+    text = "Секретариат проведёт консультации не позднее 1 марта 2019 года."
+    assert [c.deadline for c in find_commitments(seg_of(text), kb, "2018-06-10", "SCO")] == [
+        "2019-03-01"
+    ]

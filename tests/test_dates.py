@@ -326,3 +326,48 @@ def test_horizons_and_titles_are_not_limits() -> None:
         "утвердили план и договорились до 2016 года завершить", "ru", "2015-07-10"
     )
     assert found is not None and found[0] == "2016-12-31"
+
+
+@pytest.mark.parametrize(
+    "text,lang,expected",
+    [
+        ("to settle the matter during the current month", "en", {"2002-11"}),
+        ("the draft will be circulated by the end of this month", "en", {"2002-11"}),
+        ("to conclude the talks within the year", "en", {"2002"}),
+        ("within the year of its entry into force", "en", set()),  # a year of something else
+        ("завершить работу в текущем месяце", "ru", {"2002-11"}),
+        ("до конца этого месяца", "ru", {"2002-11"}),
+        ("в следующем месяце", "ru", set()),  # no calendar month is named
+        ("争取本年度内完成", "zh", {"2002"}),
+        ("各方同意年内举行磋商", "zh", {"2002"}),
+        ("本月底前提交", "zh", {"2002-11"}),
+        ("近年内", "zh", set()),
+        ("三年内", "zh", set()),
+    ],
+)
+def test_the_current_month_and_year(text: str, lang: str, expected: set[str]) -> None:
+    assert values(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    "text,lang,ref,deadline",
+    [
+        ("within 30 days", "en", "2003-01-15", "2003-02-14"),
+        ("within two weeks", "en", "2003-01-15", "2003-01-29"),
+        ("within one year", "en", "2004-02-29", "2005-02-28"),
+        ("within three months", "en", "2003-11-30", "2004-02-29"),
+        ("в течение 10 дней", "ru", "2003-01-15", "2003-01-25"),
+        ("в месячный срок", "ru", "2003-01-31", "2003-02-28"),
+        ("в трехмесячный срок", "ru", "2003-01-15", "2003-04-15"),
+        ("两个月内", "zh", "2003-01-15", "2003-03-15"),
+        ("在十五天内", "zh", "2003-01-15", "2003-01-30"),
+    ],
+)
+def test_periods_from_the_texts_date(text: str, lang: str, ref: str, deadline: str) -> None:
+    found = parse_deadline(text, lang, ref)
+    assert found is not None
+    day, start, end = found
+    assert day == deadline
+    assert text[start:end].strip() == text.strip()
+    # no date of the text, no period to count from
+    assert parse_deadline(text, lang, None) is None

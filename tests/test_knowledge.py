@@ -261,3 +261,18 @@ def test_an_organ_named_after_its_organization_with_a_possessive(kb: Knowledge) 
 def test_chinese_state_glued_to_a_one_character_word(kb: Knowledge) -> None:
     assert [m.code for m in kb.find("各方就伊朗核问题交换意见", "zh", ["state"])] == ["IR"]
     assert [m.code for m in kb.find("两名叙利亚籍人员", "zh", ["state"])] == ["SY"]
+
+
+def test_a_chinese_name_does_not_start_with_a_dates_unit(kb: Knowledge) -> None:
+    # "...6日" + "本组织": the 日 closes the date, there is no 日本 (Japan) across the edge
+    assert codes(kb, "2019年6月14日本组织秘书长出席了会议", "zh", ["state"]) == []
+    assert codes(kb, "次日本组织发表声明", "zh", ["state"]) == []
+    assert codes(kb, "6月14日日本外相访华", "zh", ["state"]) == ["JP"]
+    assert codes(kb, "中国同日本的关系", "zh", ["state"]) == ["CN", "JP"]
+
+
+def test_hyphenated_russian_city_names_inflect(kb: Knowledge) -> None:
+    # two capitalized words joined by a hyphen are a name, not an acronym
+    assert codes(kb, "саммит в Улан-Баторе", "ru", ["city"]) == ["Ulaanbaatar"]
+    assert codes(kb, "встреча в Чолпон-Ате", "ru", ["city"]) == ["Cholpon-Ata"]
+    assert codes(kb, "выборы в Гвинее-Бисау", "ru", ["state"]) == ["GW"]

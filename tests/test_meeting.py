@@ -399,3 +399,118 @@ def test_unattributed_list_item_takes_the_chairs_state(kb: Knowledge) -> None:
         ("RU", "拉夫罗夫"),
         ("UZ", "诺罗夫"),
     ]
+
+
+# ------------------------------------------- list shapes, observers, chairs (held-out gaps)
+
+
+@pytest.mark.parametrize(
+    "text,pairs",
+    [
+        (
+            "The session was attended by:\n"
+            "• Republic of Uzbekistan: Minister of Foreign Affairs Abdulaziz Kamilov;\n"
+            "• State of Qatar: Minister of State Sultan bin Saad al-Muraikhi;\n"
+            "• Republic of Kazakhstan - Kairat Abdrakhmanov;\n"
+            "• Kingdom of Cambodia: Senior Minister Prak Sokhonn.\n\n"
+            "The session reviewed the work done.\n",
+            [("UZ", "kamilov"), ("QA", "al-muraikhi"), ("KZ", "abdrakhmanov"), ("KH", "sokhonn")],
+        ),
+        (
+            "В работе сессии участвовали:\n"
+            "1) от Республики Узбекистан - Министр иностранных дел А.Камилов;\n"
+            "2) от Государства Катар - Государственный министр С. аль-Мурайхи;\n"
+            "3) от Королевства Камбоджа - Старший министр Прак Сокхонн.\n\n"
+            "Сессия рассмотрела проделанную работу.\n",
+            [("UZ", "камилов"), ("QA", "аль-мураихи"), ("KH", "сокхонн")],
+        ),
+        (
+            "出席会议的有：\n"
+            "乌兹别克斯坦：外交部长卡米洛夫；\n"
+            "卡塔尔国务大臣穆赖希；\n"
+            "柬埔寨：高级大臣布拉索昆。\n",
+            [("UZ", "卡米洛夫"), ("QA", "穆赖希"), ("KH", "布拉索昆")],
+        ),
+    ],
+    ids=["en", "ru", "zh"],
+)
+def test_one_item_a_line(kb: Knowledge, text: str, pairs: list[tuple[str, str]]) -> None:
+    seg = _seg_text(text)
+    meeting, persons = _run(kb, seg)
+    assert _pairs(meeting.participants) == pairs
+    _check_spans(seg, persons)
+    # the state's long form stays out of the role
+    assert all(not (p.role or "").startswith(("State", "Kingdom", "от")) for p in persons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Representatives of Vietnam, Thailand, the Philippines and the Republic of Korea "
+        "attended the session as observers.",
+        "Delegations of observer states took part in the session: Vietnam, Thailand, Philippines.",
+        "В качестве наблюдателей в заседании приняли участие делегации Вьетнама, Таиланда, "
+        "Филиппин и Республики Корея.",
+        "Заседание прошло с участием наблюдателей от Вьетнама, Таиланда, Филиппин и Австралии.",
+        "越南、泰国、菲律宾和韩国代表作为观察员出席会议。",
+    ],
+)
+def test_lists_of_observer_states_name_no_one(kb: Knowledge, text: str) -> None:
+    meeting, persons = _run(kb, _seg_text(text))
+    assert meeting.participants == [] and persons == []
+
+
+@pytest.mark.parametrize(
+    "text,pairs",
+    [
+        (
+            "Taking part in the session were Abdullah bin Zayed al-Nahyan (United Arab Emirates), "
+            "Bert van der Linden (Netherlands) and Naledi Pandor-Mokoena (South Africa).",
+            [("AE", "al-nahyan"), ("NL", "linden"), ("ZA", "pandor-mokoena")],
+        ),
+        (
+            "В сессии приняли участие Абдалла бин Зайед аль-Нахайян (Объединенные Арабские "
+            "Эмираты) и Наледи Пандор-Мокоена (Южно-Африканская Республика).",
+            [("AE", "аль-нахаиян"), ("ZA", "пандор-мокоена")],
+        ),
+    ],
+    ids=["en", "ru"],
+)
+def test_names_with_particles_and_hyphens(
+    kb: Knowledge, text: str, pairs: list[tuple[str, str]]
+) -> None:
+    meeting, _ = _run(kb, _seg_text(text))
+    assert _pairs(meeting.participants) == pairs
+
+
+@pytest.mark.parametrize(
+    "text,chair",
+    [
+        (
+            "В заседании приняли участие Министр иностранных дел Республики Казахстан "
+            "М.Тлеуберди и Министр иностранных дел Кыргызской Республики Ж.Кулубаев.\n\n"
+            "Совещание провёл Министр иностранных дел Кыргызской Республики Ж.Кулубаев.\n",
+            ("KG", "кулубаев"),
+        ),
+        (
+            "Встречу провела Министр иностранных дел Южно-Африканской Республики Н.Пандор.\n",
+            ("ZA", "пандор"),
+        ),
+        ("本次峰会由普京总统主持。\n", (None, "普京")),
+        ("会议由俄罗斯联邦拉夫罗夫外长主持。\n", ("RU", "拉夫罗夫")),
+        ("会晤由南非总统拉马福萨主持。\n", ("ZA", "拉马福萨")),
+    ],
+)
+def test_chair_cues(kb: Knowledge, text: str, chair: tuple[str | None, str]) -> None:
+    meeting, _ = _run(kb, _seg_text(text))
+    assert meeting.chair is not None
+    assert (meeting.chair.country, _surname(meeting.chair.name)) == chair
+
+
+def test_chinese_chair_named_before_the_title_takes_the_lists_state(kb: Knowledge) -> None:
+    text = (
+        "出席会晤的有巴西总统卢拉、俄罗斯总统普京和南非总统拉马福萨。\n\n会晤由拉马福萨总统主持。\n"
+    )
+    meeting, _ = _run(kb, _seg_text(text))
+    assert meeting.chair is not None
+    assert (meeting.chair.country, meeting.chair.name) == ("ZA", "拉马福萨")

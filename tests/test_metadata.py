@@ -296,3 +296,40 @@ def test_council_codes_belong_to_their_organization(kb: Knowledge) -> None:
         "23 October 2024.\n"
     )
     assert extract_metadata(_seg_text(brics_summit), kb).body == "SUMMIT"
+
+
+@pytest.mark.parametrize(
+    "text,place,start,end",
+    [
+        (
+            "PRESS RELEASE\n\nOn 9-10 June 2017, Astana played host to the meeting of the Council "
+            "of Heads of State of the Shanghai Cooperation Organization.\n\n"
+            "The heads of state discussed cooperation.\n",
+            "Astana",
+            "2017-06-09",
+            "2017-06-10",
+        ),
+        (
+            "ИНФОРМАЦИОННОЕ СООБЩЕНИЕ\n\n9–10 июня 2017 года в Улан-Баторе прошло совещание "
+            "министров иностранных дел государств-членов Совещания по взаимодействию и мерам "
+            "доверия в Азии.\n\nМинистры обсудили сотрудничество.\n",
+            "Ulaanbaatar",
+            "2017-06-09",
+            "2017-06-10",
+        ),
+        (
+            "新闻公报\n\n2017年6月9日至10日，上海合作组织成员国元首理事会会议在阿斯塔纳召开。\n\n"
+            "元首们讨论了合作问题。\n",
+            "Astana",
+            "2017-06-09",
+            "2017-06-10",
+        ),
+    ],
+    ids=["en", "ru", "zh"],
+)
+def test_opening_range_and_place_without_a_closing_line(
+    kb: Knowledge, text: str, place: str, start: str, end: str
+) -> None:
+    meta = extract_metadata(_seg_text(text), kb)
+    assert (meta.date, meta.place) == (end, place)
+    assert (meta.meeting_start, meta.meeting_end) == (start, end)

@@ -28,11 +28,14 @@ _CUE = {
         # "We task our Ministers of Trade to", "request the Secretariat to": the issuing
         # side hands a task to its own officials
         r"|(?:direct|task|ask|request|mandate|charge)(?:s|ed)?(?=\s+(?:our|the|its|their|all"
-        r"|relevant|respective|competent)\b))\b",
+        r"|relevant|respective|competent)\b)"
+        # the passive: "The Secretariat is requested to present ..."
+        r"|(?:is|are)\s+(?:hereby\s+|also\s+)?(?:requested|instructed|tasked|mandated|charged"
+        r"|entrusted|directed|asked)\s+to)\b",
         re.IGNORECASE,
     ),
     "zh": re.compile(
-        r"将|商定|决定|责成|应(?!对|用|邀)|以备|同意|需要|必须|争取|确保|拟|承诺|委托|要求"
+        r"将|商定|决定|责成|指示|应(?!对|用|邀)|以备|同意|需要|必须|争取|确保|拟|承诺|委托|要求"
         # "我们请秘书处于...前": a request to the side's own bodies (not 邀请, 申请, 吁请)
         r"|(?<![邀申提聘宴吁])请"
     ),
@@ -62,14 +65,17 @@ def find_commitments(
             continue
         # "will be held in 2017" only dates an event; "will be held before the end of 2019"
         # still sets a limit on holding it
-        cues = [
-            m.start()
-            for m in cue.finditer(sent.text)
-            if found.strong or not _schedules(sent.text, m, lang)
-        ]
+        # cues are written with е; the text may spell ё ("проведён"); the length is kept
+        text = sent.text.replace("ё", "е").replace("Ё", "Е") if lang == "ru" else sent.text
+        matches = list(cue.finditer(text))
+        cues = [m.start() for m in matches if found.strong or not _schedules(text, m, lang)]
+        if matches and all(_announces(text, m, found, lang) for m in matches):
+            continue
         if not cues and lang == "ru":
             cues = _ru_future_verbs(sent.text)
         if not cues:
+            continue
+        if _others_act(sent.text, found, lang, kb):
             continue
         day, d_start, d_end = found.day, found.start, found.end
         out.append(
@@ -114,6 +120,111 @@ def _schedules(text: str, cue: re.Match[str], lang: str) -> bool:
     if lang == "zh" and word != "将":
         return False
     return bool(_SCHEDULE_AFTER[lang].match(text, cue.end()))
+
+
+# Hosting or holding a meeting at a stated time ("will host the tenth Summit in 2018",
+# "decided to hold its next meeting in July", "印度将于2012年主办第四次会晤", "Следующее
+# совещание будет созвано в 2006 году") announces an event, and taking over the chair is
+# no task either: a cue that governs only such a verb sets no one a task.
+_EVENT_NOUN = {
+    "en": r"(?:meeting|summit|session|sitting|conference|forum|consultations|chair\w*"
+    r"|presidency)\b",
+    "ru": r"(?:заседани|саммит|встреч|совещани|сесси|конференци|форум|консультаци"
+    r"|председательств)\w*",
+    "zh": r"(?:会议|会晤|峰会|论坛|大会|会谈|磋商|主席国|主席)",
+}
+_ANNOUNCE_AFTER = {
+    "en": re.compile(
+        r"\s+(?:also\s+)?(?:to\s+)?(?:host|hold|convene|organi[sz]e|assume|take\s+over"
+        r"|be\s+(?:held|hosted|convened|organi[sz]ed))\b[^.;:,]{0,60}?\b" + _EVENT_NOUN["en"],
+        re.IGNORECASE,
+    ),
+    "ru": re.compile(
+        r"\s+(?:также\s+)?(?:провести|созвать|организовать|принять\s+у\s+себя"
+        r"|(?:созван|проведен|организован)\w*|принять)\s+(?:[\w-]+\s+){0,4}?"
+        + _EVENT_NOUN["ru"]
+        + r"|\s+(?:также\s+)?(?:созван|проведен|организован)\w*(?!\w)",
+        re.IGNORECASE,
+    ),
+    "zh": re.compile(
+        r"\s*(?:于|在)?[^，。；]{0,30}?(?:主办|举办|举行|召开|承办|接任|担任)[^，。；]{0,20}?"
+        + _EVENT_NOUN["zh"]
+        + r"|\s*(?:于|在)[^，。；]{0,40}?(?:举行|召开|举办)"
+    ),
+}
+_ANNOUNCE_CUES = {
+    "en": {
+        "will",
+        "shall",
+        "is to",
+        "are to",
+        "agreed",
+        "agree",
+        "agrees",
+        "decided",
+        "decide",
+        "decides",
+        "intend to",
+        "intends to",
+        "intended to",
+        "resolved to",
+    },
+    "ru": {
+        "будет",
+        "будут",
+        "решили",
+        "решено",
+        "договорились",
+        "намерены",
+        "намерен",
+        "постановили",
+        "согласились",
+    },
+    "zh": {"将", "决定", "商定", "同意", "拟"},
+}
+# Words that make a time a limit ("by", "before", "не позднее", "前"), not a date of the event.
+_LIMIT = {
+    "en": re.compile(
+        r"^(?:(?:not|no)\s+later\s+than|by|before|until|till|prior\s+to|within|ahead\s+of"
+        r"|in\s+time\s+for)\b",
+        re.IGNORECASE,
+    ),
+    "ru": re.compile(
+        r"^(?:не\s+(?:позднее|позже)|до|к|в\s+течение|перед|в\s+\w+\s+срок)(?!\w)", re.IGNORECASE
+    ),
+    "zh": re.compile(r"不迟于|最迟|最晚|截至|(?:前|之前|以前|内|为止)$"),
+}
+
+
+def _announces(text: str, cue: re.Match[str], found: Any, lang: str) -> bool:
+    """Whether a cue governs only hosting, holding or chairing a meeting at a stated time."""
+    word = re.sub(r"\s+", " ", cue.group(0).lower())
+    if word not in _ANNOUNCE_CUES[lang]:
+        return False
+    if _LIMIT[lang].search(found.surface.strip()):
+        return False  # "will convene the meeting before the end of 2019" is a limit
+    return bool(_ANNOUNCE_AFTER[lang].match(text, cue.end()))
+
+
+# Supporting another state's own process ("will assist the Government of Afghanistan in
+# holding the elections by September"): the dates are that state's, not a task of the side.
+_SUPPORT = {
+    "en": re.compile(
+        r"\b(?:support\w*|assist\w*|help\w*|contribut\w*|facilitat\w*|welcom\w*)\b", re.I
+    ),
+    "ru": re.compile(r"(?<!\w)(?:поддерж|содейств|помо[гчщ]|способств|приветств)\w*", re.I),
+    "zh": re.compile(r"支持|帮助|协助|欢迎|支援"),
+}
+
+
+def _others_act(text: str, found: Any, lang: str, kb: Any) -> bool:
+    if kb is None:
+        return False
+    verbs = [m for m in _SUPPORT[lang].finditer(text) if m.end() <= found.start]
+    if not verbs:
+        return False
+    between = text[verbs[0].end() : found.start]
+    return bool(kb.find(between, lang, kinds=["state"]))
 
 
 def _ru_future_verbs(text: str) -> list[int]:

@@ -500,8 +500,37 @@ def _en_rules() -> _RuleSet:
         anchor="year@20",
     )
 
+    # "within the current month", "by the end of this month": the reference month
+    def month_rel(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None or ref[1] is None:
+            return None
+        return _guard(lambda: _mk(m, _iso(ref[0], ref[1]), relative=True, group="p"), m)
+
+    add(
+        r"\b(?:within|during|in\s+the\s+course\s+of|(?:by|before|until|to)\s+the\s+end\s+of)\s+"
+        r"(?P<p>(?:this|the\s+(?:current|present))\s+month)\b",
+        month_rel,
+        anchor="monthword@40",
+    )
+
+    # "within the year": the year of the text, which no other year names in the phrase
+    def within_year(
+        m: re.Match[str], ref: tuple[int, int | None, int | None] | None
+    ) -> _Cand | None:
+        if ref is None:
+            return None
+        return _guard(lambda: _mk(m, _iso(ref[0]), relative=True, group="p"), m)
+
+    add(
+        r"\b(?:within|during|in\s+the\s+course\s+of|(?:by|before)\s+the\s+end\s+of)\s+"
+        r"(?P<p>the\s+(?:present\s+)?year)\b(?!\s*(?:-|\d|of\b|when\b|in\s+which\b))",
+        within_year,
+        anchor="year@40",
+    )
+
     _add_years(add, "en")
     anchors = {
+        "monthword": re.compile(r"[Mm]onth|MONTH"),
         # Capitalized and UPPER only: English month names are proper nouns, and a
         # lowercase alternation is ten times slower to scan for.
         "month": re.compile(_alt([v for w in [*wide, *abbr] for v in (w.capitalize(), w.upper())])),
@@ -760,8 +789,17 @@ def _ru_rules() -> _RuleSet:
 
     add(r"(?<!\w)прошлогодн\w*", last_year_adj, anchor="year@8")
 
+    # "в текущем месяце", "до конца текущего месяца": the reference month
+    def month_rel(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None or ref[1] is None or _RU_REL[m["w"].lower()] != 0:
+            return None
+        return _guard(lambda: _mk(m, _iso(ref[0], ref[1]), relative=True), m)
+
+    add(rf"(?<!\w)(?P<w>{rel})\s+месяц(?:а|е)\b", month_rel, anchor="monthword@20")
+
     _add_years(add, "ru")
     anchors = {
+        "monthword": re.compile(r"[Мм]есяц|МЕСЯЦ"),
         "month": re.compile(_alt(_case_variants(list(_RU_MONTH_STEMS)))),
         "year": re.compile(r"[Гг]од|ГОД"),
     }
@@ -848,6 +886,27 @@ def _zh_rules() -> _RuleSet:
         rf"(?<![过以之同当])(?P<w>[今去明])年(?!代|纪|龄|级|轻)(?:\s*(?P<m>{_ZM})\s*月(?:\s*(?P<d>{_ZD})\s*[日号])?)?",
         rel,
     )
+
+    # 本年度 / 本年 / 今年度 / 年内 (the reference year); 本月 / 当月 (the reference month)
+    def this_year(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
+        if ref is None:
+            return None
+        return _guard(lambda: _mk(m, _iso(ref[0]), relative=True), m)
+
+    add(r"(?<![过以之同当])(?:本|今)年度|(?<![过以之同当])本年(?!代|纪|龄|级|轻)", this_year)
+    add(
+        r"(?<![0-9０-９〇零一二三四五六七八九十两今去明本前后近多数几每同当上下全])年(?=内|之内)",
+        this_year,
+    )
+
+    def this_month(
+        m: re.Match[str], ref: tuple[int, int | None, int | None] | None
+    ) -> _Cand | None:
+        if ref is None or ref[1] is None:
+            return None
+        return _guard(lambda: _mk(m, _iso(ref[0], ref[1]), relative=True), m)
+
+    add(r"(?:本|当|这个)月(?=内|底|末|之内|中|前)", this_month)
 
     # 11月23日 (no year): the reference year
     def md(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
@@ -1122,10 +1181,150 @@ _ZH_HORIZON_TAIL = re.compile(
 _QUOTES = re.compile(r"«[^«»]{0,300}»|《[^《》]{0,300}》|“[^“”]{0,300}”|„[^„“”]{0,300}[“”]")
 
 
+_EN_COUNT = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty-four": 24,
+    "thirty": 30,
+    "sixty": 60,
+    "ninety": 90,
+}
+_RU_COUNT = {
+    "одного": 1,
+    "двух": 2,
+    "трех": 3,
+    "трёх": 3,
+    "четырех": 4,
+    "четырёх": 4,
+    "пяти": 5,
+    "шести": 6,
+    "семи": 7,
+    "восьми": 8,
+    "девяти": 9,
+    "десяти": 10,
+    "двенадцати": 12,
+    "восемнадцати": 18,
+    "тридцати": 30,
+    "шестидесяти": 60,
+    "девяноста": 90,
+}
+_RU_COUNT_ADJ = {
+    "одно": 1,
+    "дву": 2,
+    "двух": 2,
+    "трех": 3,
+    "трёх": 3,
+    "четырех": 4,
+    "четырёх": 4,
+    "пяти": 5,
+    "шести": 6,
+    "десяти": 10,
+    "двенадцати": 12,
+    "тридцати": 30,
+}
+_DURATION = {
+    "en": re.compile(
+        r"\bwithin\s+(?:the\s+next\s+|a\s+period\s+of\s+)?(?P<n>\d{1,3}|"
+        + _alt(list(_EN_COUNT))
+        + r")(?:\s*\(\d{1,3}\))?[\s-]+(?P<u>day|week|month|year)s?\b",
+        re.IGNORECASE,
+    ),
+    "ru": re.compile(
+        r"(?<!\w)(?:в\s+течение|в\s+пределах)\s+(?:(?:ближайших|последующих)\s+)?(?P<n>\d{1,3}|"
+        + _alt(list(_RU_COUNT))
+        + r")(?:\s*\(\d{1,3}\))?\s+(?P<u>дн|недел|месяц|лет|год)\w*"
+        r"|(?<!\w)в\s+(?P<a>"
+        + _alt(list(_RU_COUNT_ADJ))
+        + r")?(?P<au>дневный|недельный|месячный|годичный|годовой)\s+срок",
+        re.IGNORECASE,
+    ),
+    "zh": re.compile(
+        r"(?:在|于)?\s*(?P<n>[0-9０-９]{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:个)?\s*"
+        r"(?P<u>月|星期|周|天|日|年)(?:内|之内|以内)"
+    ),
+}
+_UNIT = {
+    "day": "d",
+    "week": "w",
+    "month": "m",
+    "year": "y",
+    "дн": "d",
+    "недел": "w",
+    "месяц": "m",
+    "лет": "y",
+    "год": "y",
+    "дневный": "d",
+    "недельный": "w",
+    "месячный": "m",
+    "годичный": "y",
+    "годовой": "y",
+    "天": "d",
+    "日": "d",
+    "周": "w",
+    "星期": "w",
+    "月": "m",
+    "年": "y",
+}
+
+
+def _add_period(ref: str, n: int, unit: str) -> str | None:
+    """``ref`` (an ISO day, or the last day of a coarser value) plus ``n`` units."""
+    day = date.fromisoformat(last_day(ref))
+    if unit == "d":
+        return (day + timedelta(days=n)).isoformat()
+    if unit == "w":
+        return (day + timedelta(weeks=n)).isoformat()
+    months = n * (12 if unit == "y" else 1)
+    y, m = divmod(day.month - 1 + months, 12)
+    y += day.year
+    m += 1
+    if not YEAR_MIN <= y <= YEAR_MAX:
+        return None
+    return date(y, m, min(day.day, calendar.monthrange(y, m)[1])).isoformat()
+
+
+def _duration_deadlines(text: str, lang: str, ref: str | None) -> Iterator[Deadline]:
+    """ "within three months", "в течение трех месяцев", "在三个月内": the text's date plus the period."""
+    if ref is None or lang not in _DURATION:
+        return
+    for m in _DURATION[lang].finditer(text):
+        if m["n"] is not None:
+            raw = m["n"].lower()
+            counts = _RU_COUNT if lang == "ru" else _EN_COUNT
+            if raw in counts:
+                n = counts[raw]
+            elif lang == "zh":
+                n = _zh_int(raw.replace("两", "二"))
+            else:
+                n = int(raw.translate(_FULLWIDTH))
+            unit = _UNIT[m["u"].lower()]
+        else:
+            n = _RU_COUNT_ADJ[m["a"].lower()] if m["a"] else 1
+            unit = _UNIT[m["au"].lower()]
+        if n <= 0:
+            continue
+        day = _add_period(ref, n, unit)
+        if day is not None:
+            yield Deadline(day, m.start(), m.end(), m.group(0))
+
+
 def find_deadlines(text: str, lang: str, ref: str | None) -> list[Deadline]:
     """Every time limit in ``text`` that is not already past at ``ref``."""
     dates = find_dates(text, lang, ref)
-    out: list[Deadline] = []
+    out: list[Deadline] = list(_duration_deadlines(text, lang, ref))
     if lang == "zh":
         out.extend(_zh_deadlines(text, dates, ref))
     else:

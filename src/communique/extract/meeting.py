@@ -142,6 +142,15 @@ _EN_ROLE_WORDS = frozenset(
         "arab",
         "member",
         "states",
+        # who attends, not who is named ("Representatives of Vietnam, Thailand ...")
+        "representatives",
+        "delegations",
+        "delegation",
+        "delegates",
+        "observers",
+        "observer",
+        "members",
+        "leaders",
         "his",
         "her",
         "excellency",
@@ -221,6 +230,10 @@ _RU_ROLE_WORDS = frozenset(
         "федерации",
         "королевства",
         "государства",
+        "представители",
+        "делегации",
+        "наблюдатели",
+        "члены",
     ]
 )
 # A role word capitalized at the head of a phrase starts a candidate person outside lists.
@@ -239,7 +252,7 @@ _RU_ROLE_HEAD = re.compile(
 )
 # Chinese roles end with one of these office words; the name follows directly.
 _ZH_ROLE_END = (
-    "外交部长|外长|部长|总统|总理|副主席|主席|国务秘书|秘书长|执行秘书|大使|特使|特别代表|代表|"
+    "外交部长|外交大臣|大臣|外长|部长|总统|总理|副主席|主席|国务秘书|秘书长|执行秘书|大使|特使|特别代表|代表|"
     "主任|国王|埃米尔|苏丹|首相|议长|助理|顾问|协调员"
 )
 # What cannot begin a Chinese personal name: the office word continues ("外交部长会议").
@@ -310,7 +323,7 @@ _CHAIR_AFTER = {
         r"|\b(?:заседание|встречу|совещание|сессию|саммит|переговоры)\s+(?:провел[аи]?|вел[аи]?)\b\s*:?",
         re.I,
     ),
-    "zh": re.compile(r"会议由|会晤由|在(?=[^。]{2,60}主持下)"),
+    "zh": re.compile(r"由(?=[^。，；、]{2,40}?主持)|在(?=[^。]{2,60}主持下)"),
 }
 _CHAIR_BEFORE = {
     "en": re.compile(r"\b(?:chaired|presided\s+over)\s+the\s+(?:meeting|session|summit)\b", re.I),
@@ -329,15 +342,25 @@ _SEPARATORS = {
 # Initials may be hyphenated like the given names they stand for ("K.-J. Tokayev", "К.-Ж.Токаев").
 # English transliterations write some initials with two letters ("Sh. Mirziyoyev").
 _INI = r"(?:[A-ZА-ЯЁ]|Sh|Zh|Ch|Kh|Ts|Yu|Ya|Ye|Yo)\."
-_EN_NAME_TOKEN = re.compile(rf"^(?:{_INI}-?\s?)+(?:[A-Z][\w'’-]+)?$|^[A-Z][\w'’-]*$")
-_RU_NAME_TOKEN = re.compile(r"^(?:[А-ЯЁ]\.-?\s?)+(?:[А-ЯЁ][\w'’-]+)?$|^[А-ЯЁ][\w'’-]*$")
+# A lowercase particle glued by a hyphen opens an Arabic or Persian surname ("al-Judeh",
+# "аль-Джудех", "bin-Zayed").
+_EN_PARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|bin|ibn|abu|bou|ben|ould|da|de|di|du)-"
+_RU_PARTICLE = r"(?:аль|эль|ал|ад|ар|ас|аш|ат|аз|бин|ибн|абу|бен|ульд|да|де|ди|дю)-"
+_EN_NAME_TOKEN = re.compile(
+    rf"^(?:{_INI}-?\s?)+(?:{_EN_PARTICLE})?(?:[A-Z][\w'’-]+)?$|^(?:{_EN_PARTICLE})?[A-Z][\w'’-]*$"
+)
+_RU_NAME_TOKEN = re.compile(
+    rf"^(?:[А-ЯЁ]\.-?\s?)+(?:{_RU_PARTICLE})?(?:[А-ЯЁ][\w'’-]+)?$"
+    rf"|^(?:{_RU_PARTICLE})?[А-ЯЁ][\w'’-]*$"
+)
 _INITIAL = re.compile(rf"^(?:{_INI}-?)+")
 # Abbreviations whose full stop does not end a sentence inside a list of persons.
 _ABBREVIATIONS = frozenset(
     ["mr", "mrs", "ms", "dr", "h.e", "st", "messrs", "prof", "jr", "sr", "gen", "г", "гг", "т.е"]
 )
 _NAME_PARTICLES = frozenset(
-    ["bin", "ibn", "al", "el", "de", "van", "von", "der", "da", "di", "du", "la", "le", "ben"]
+    "bin ibn al el de van von der den da di du la le ben bint abu "
+    "бин ибн аль эль ван фон дер де ла бен".split()
 )
 
 
@@ -370,21 +393,31 @@ def _office(kb: Knowledge, role: str | None, lang: str) -> str | None:
     return max(matches, key=lambda m: (m.end - m.start, m.start)).code
 
 
+# The rest of a state's long form the knowledge pack lacks, left before the separator of
+# a "STATE: role name" item ("Kingdom of [Jordan]: Minister ...", "Королевства [Иордания] - ...").
+_STATE_FORM_REST = re.compile(
+    r"^\s*(?:(?:the\s+)?(?:[A-Z][\w'’-]*\s+){0,2}(?:Kingdom|Republic|State|Sultanate|Emirate|"
+    r"Principality|Federation|Commonwealth|Union)\s+of(?:\s+the)?"
+    r"|(?:от\s+)?(?:[А-ЯЁа-яё-]+\s+){0,2}(?:Королевства|Республики|Государства|Султаната|"
+    r"Эмирата|Княжества|Федерации|Союза))\s*(?=[:–—-])"
+)
+
+
 def _clean_role(role: str, lang: str) -> str | None:
-    role = role.strip()
+    role = _STATE_FORM_REST.sub("", role.strip()).strip()
     if lang == "en":
         role = re.sub(
-            r"^(?:(?:by|of|and|as|with|also|including|the|:|-|–|—)\s+|[:–—-]\s*)+",
+            r"^(?:(?:by|of|and|as|with|also|including|the|from|for|:|-|–|—)\s+|[:–—-]\s*)+",
             "",
             role,
             flags=re.I,
         )
         role = re.sub(r"(?:\s+(?:of|the|from|for))+\s*$", "", role, flags=re.I)
     elif lang == "ru":
-        role = re.sub(r"^(?:(?:и|а|также|:|-|–|—)\s+|[:–—-]\s*)+", "", role, flags=re.I)
+        role = re.sub(r"^(?:(?:и|а|также|от|:|-|–|—)\s+|[:–—-]\s*)+", "", role, flags=re.I)
     role = role.strip(" ,;:()（）-–—")
     if lang == "zh":
-        role = role.strip("、，的")
+        role = role.strip("、，的：；")
     return role or None
 
 
@@ -472,6 +505,39 @@ def _looks_like_name(name: str, lang: str) -> bool:
     return len(name.split()) >= 2  # a bare capitalized word is too often an ordinary noun
 
 
+def _is_place_name(kb: Knowledge, name: str, lang: str) -> bool:
+    """Whether a would-be person's name is only names of states, organizations and places.
+
+    A list of observer states ("observers from Australia, Indonesia ...", "наблюдатели от
+    Австралии, Индонезии ...") is shaped like a list of names; a person's name keeps at
+    least one word that is not such a name (in Russian, in none of its case forms).
+    """
+    if lang == "zh":
+        return False
+    rest = name
+    for m in sorted(
+        kb.find(name, lang, kinds=["state", "organization", "body", "city", "region", "block"]),
+        key=lambda m: -m.start,
+    ):
+        rest = rest[: m.start] + " " * (m.end - m.start) + rest[m.end :]
+    words = [
+        w
+        for w in re.findall(r"[^\W\d_][\w'’-]*", _INITIAL.sub("", rest))
+        if w.lower() not in _NAME_PARTICLES and w not in ("the", "of", "and")
+    ]
+    if not words:
+        return True
+    if lang == "ru" and not _INITIAL.match(name):
+        from communique.extract.dates import ru_morph
+
+        def placelike(word: str) -> bool:
+            tag = ru_morph().parse(word)[0].tag
+            return ("Geox" in tag or "Orgn" in tag) and "Surn" not in tag and "Name" not in tag
+
+        return all(placelike(w) for w in words)
+    return False
+
+
 # ------------------------------------------------------------------- parsing
 
 
@@ -549,6 +615,8 @@ def _person_en_ru(
         return None
     name = text[name_span[0] : name_span[1]]
     if require_name_shape and not _looks_like_name(name, lang):
+        return None
+    if _is_place_name(kb, name, lang):
         return None
     if state is None and not _looks_like_name(name, lang):
         return None
@@ -722,6 +790,9 @@ def extract_meeting(
 
     for sent in seg.sentences:
         s_text = text[sent.start : sent.end]
+        if lang == "ru":
+            # cues are written with е; the text may spell ё ("провёл"); the length is kept
+            s_text = s_text.replace("ё", "е").replace("Ё", "Е")
         if not meeting.participants:
             parts = _attendance(seg, kb, lang, sent.start, sent.end, s_text)
             if parts is not None:
@@ -788,9 +859,20 @@ def _attendance(
         start = s_start + m.end()
         # "attended by the heads of delegations: A (X), B (Y)": the list starts after the colon.
         colon = re.compile(r"[:：]").search(text, start, min(s_end, start + 80))
-        if colon is not None:
-            start = colon.end()
+        if (
+            colon is not None
+            and "\n" not in text[start : colon.start()]
+            and not _states(kb, text[start : colon.start()], lang, 0)
+        ):
+            start = colon.end()  # not the colon of a "STATE: role name" item
         end = _clause_end(text, start, s_end + 400 if lang != "zh" else s_end, lang)
+        opens_lines = re.compile(r"[ \t]*(?:\n|$)").match(text, start) is not None
+        lines = _item_lines(seg, kb, lang, start) if opens_lines else []
+        if lines:
+            # one item a line ("- Republic of X: Minister Y;", "от Государства - Министр Y;")
+            people = [p for ls, le in lines for p in _parse_list(seg, kb, lang, ls, le)]
+            if any(p.country for p in people):
+                return people, (lines[0][0], lines[-1][1])
         people = _parse_list(seg, kb, lang, start, end)
         if any(p.country for p in people):
             return people, (start, end)
@@ -809,6 +891,39 @@ def _attendance(
     return None
 
 
+_BULLET = re.compile(r"[ \t]*(?:[-–—•*·▪●◦]|\(?\d{1,2}[.)]|[a-zа-я][.)])[ \t]*")
+
+
+def _item_lines(
+    seg: SegmentedDocument, kb: Knowledge, lang: str, pos: int
+) -> list[tuple[int, int]]:
+    """The lines of a list that opens on the next line, one item each, bullets left out.
+
+    A line is an item while it is bulleted or names a state; the list ends at a line
+    that does not, or after a line closed by a full stop.
+    """
+    text = seg.text
+    out: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^\n]*", text[pos : pos + 4000]):
+        line_start, line_end = pos + m.start(), pos + m.end()
+        line = m.group()
+        if not line.strip():
+            if out and "\n\n\n" in text[out[-1][1] : line_start + 2]:
+                break
+            continue
+        bullet = _BULLET.match(line)
+        body_start = line_start + (bullet.end() if bullet else len(line) - len(line.lstrip()))
+        body = text[body_start:line_end].rstrip()
+        if len(body) > 300 or not (bullet or _states(kb, body, lang, 0)):
+            break
+        initial = re.search(rf"(?:^|[\s.]){_INI[:-2]}\.$", body)
+        closed = body.endswith("。") or (body.endswith(".") and not initial)
+        out.append((body_start, body_start + len(body.rstrip(";,.；，。"))))
+        if closed:
+            break
+    return out
+
+
 def _chair(
     seg: SegmentedDocument, kb: Knowledge, lang: str, s_start: int, s_end: int, s_text: str
 ) -> tuple[list[Person], tuple[int, int]] | None:
@@ -824,6 +939,8 @@ def _chair(
             comma = re.compile(r",\s+(?=[a-zа-яё])").search(text, start, end)
             end = comma.start() if comma else end
         people = _parse_list(seg, kb, lang, start, end)
+        if not people and lang == "zh":
+            people = _zh_name_then_title(seg, kb, start, end)
         if people:
             return people[:1], (start, end)
     m = _CHAIR_BEFORE[lang].search(s_text)
@@ -833,6 +950,39 @@ def _chair(
         if people:
             return people[-1:], (start, end)
     return None
+
+
+def _zh_name_then_title(
+    seg: SegmentedDocument, kb: Knowledge, start: int, end: int
+) -> list[Person]:
+    """ "由胡锦涛主席主持", "由俄罗斯普京总统主持": the name before its title, a state maybe first."""
+    text = seg.text
+    phrase = text[start:end]
+    states = _states(kb, phrase, "zh", start)
+    lead = states[0].end if states and states[0].start == start else start
+    m = re.compile(rf"({_ZH_NAME.pattern})(?:国家)?(?:{_ZH_ROLE_END})\s*$").match(text, lead, end)
+    if m is None:
+        return []
+    n_start, n_end = m.span(1)
+    name = text[n_start:n_end]
+    # the name is what no office word ends and no known name covers
+    if not _looks_like_name(name, "zh") or kb.find(name, "zh"):
+        return []
+    if re.search(_ZH_ROLE_END, name):
+        return []
+    role = _clean_role(text[n_end:end], "zh")
+    country = states[0].code if lead != start else None
+    return [
+        Person(
+            name=name,
+            role=role,
+            country=country,
+            office=_office(kb, role, "zh"),
+            start=n_start,
+            end=n_end,
+            sentence=sentence_index(seg, n_start),
+        )
+    ]
 
 
 # "..., President of Kazakhstan K.-J. Tokayev, who chaired the meeting": the chair is the
@@ -995,6 +1145,8 @@ def _name_paren_state(
         if not inner:
             continue
         name = seg.text[n_start:n_end]
+        if _is_place_name(kb, name, lang):
+            continue
         if not _looks_like_name(name, lang) or any(
             w.lower() in (_RU_ROLE_WORDS if lang == "ru" else _EN_ROLE_WORDS) for w in name.split()
         ):

@@ -101,7 +101,9 @@ _TYPE_PATTERNS: dict[str, list[tuple[str, str]]] = {
 _MEETING_VERB = {
     "en": re.compile(
         r"\b(?:was|were|is|has\s+been|have\s+been)\s+held\b|\btook\s+place\b|\bhaving\s+met\b"
-        r"|\bmet\b|\bconvened\b|\bgathered\b|\bheld\s+(?:its|their|a|an|the)\b",
+        r"|\bmet\b|\bconvened\b|\bgathered\b|\bheld\s+(?:its|their|a|an|the)\b"
+        # the place as the subject: "From 14 to 16 May, Cholpon-Ata hosted the meeting"
+        r"|\bhosted\b|\bplayed\s+host\s+to\b|\bwas\s+the\s+venue\s+(?:of|for)\b",
         re.I,
     ),
     "ru": re.compile(

@@ -98,6 +98,11 @@ _GROUPS = {
 _GROUP_OF = {kind: group for group, kinds in _GROUPS.items() for kind in kinds}
 
 
+# A Chinese name cannot start with the unit that closes a date ("5月15日本组织" is
+# "15日" + "本组织", not Japan); the unit follows a numeral or a day word (今日, 次日).
+_ZH_DATE_UNITS = frozenset("年月日号")
+_ZH_DATE_LEAD = frozenset("0123456789０１２３４５６７８９〇零一二三四五六七八九十两今昨明次翌每近")
+
 _RUN = re.compile(r"[^\W_]+")
 _RUN_SPLIT = re.compile(r"([^\W_]+)")
 _RU_TOKEN = re.compile(r"[^\W\d_]+|\d+")
@@ -162,6 +167,8 @@ _OWNER_GAP = re.compile(
 def _is_acronym(name: str) -> bool:
     if any(ch.isspace() for ch in name):
         return False
+    if re.fullmatch(r"[^\W\d_][^\W\d_A-ZА-ЯЁ]+(?:-[^\W\d_][^\W\d_A-ZА-ЯЁ]+)+", name):
+        return False  # capitalized words joined by hyphens: "Чолпон-Ата", "Улан-Батор"
     return sum(ch.isupper() for ch in name) >= 2 or bool(re.fullmatch(r"[A-Z]+-?\d+", name))
 
 
@@ -388,9 +395,16 @@ class Knowledge:
 
     def _plausible(self, text: str, r: _Raw) -> bool:
         c = r[2]
+        surface = text[r[0] : r[1]]
+        if (
+            c.lang == "zh"
+            and surface[:1] in _ZH_DATE_UNITS
+            and r[0] > 0
+            and text[r[0] - 1] in _ZH_DATE_LEAD
+        ):
+            return False  # "15日本组织": the 日 closes a date, "日本" spans two words
         if c.trusted:
             return True
-        surface = text[r[0] : r[1]]
         if c.case_sensitive:
             if "".join(_RUN.findall(surface)) != c.exact:
                 return False
