@@ -5,9 +5,14 @@ processed documents from text written in the tests themselves."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import json
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -26,6 +31,32 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = (REPO / ".." / "shared").resolve()
+SCORER = SHARED / "eval" / "score.py"
+
+
+def score_extract(records: Sequence[dict[str, Any]], gold: Path, folder: Path) -> dict[str, Any]:
+    """The shared scorer's JSON verdict on ``records`` against the gold records in ``gold``,
+    run as its README runs it (a JSON Lines file of predictions)."""
+    pred = folder / "pred.jsonl"
+    pred.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    command = [sys.executable, str(SCORER), "extract", "--gold", str(gold), "--pred", str(pred)]
+    out = subprocess.run([*command, "--json"], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def bench_corpus() -> ModuleType:
+    """bench/corpus.py (not a package) as a module."""
+    if "bench_corpus" in sys.modules:
+        return sys.modules["bench_corpus"]
+    spec = importlib.util.spec_from_file_location("bench_corpus", REPO / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # Registered first: its dataclasses look their module up while being defined.
+    sys.modules["bench_corpus"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

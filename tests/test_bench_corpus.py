@@ -8,28 +8,15 @@ documents of it in English, Chinese and Russian.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from communique.pipeline import process
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _corpus() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_corpus", REPO / "bench" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_corpus", module)
-    spec.loader.exec_module(module)
-    return sys.modules["bench_corpus"]
+from conftest import bench_corpus
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path) -> None:
-    corpus = _corpus()
+    corpus = bench_corpus()
     a = corpus.generate(tmp_path / "a", 30, seed=3, target_bytes=3000)
     b = corpus.generate(tmp_path / "b", 30, seed=3, target_bytes=3000, jobs=2)
     c = corpus.generate(tmp_path / "c", 30, seed=4, target_bytes=3000)
@@ -48,7 +35,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path) -> None:
 
 
 def test_documents_are_marked_sized_and_varied(tmp_path: Path) -> None:
-    corpus = _corpus()
+    corpus = bench_corpus()
     truths = corpus.generate(tmp_path, 60, seed=5)
     sizes = [(tmp_path / t.file).stat().st_size for t in truths]
     assert 8_000 <= sum(sizes) / len(sizes) <= 12_000
@@ -62,7 +49,7 @@ def test_documents_are_marked_sized_and_varied(tmp_path: Path) -> None:
 
 
 def test_extraction_reads_back_language_type_date_and_chair(tmp_path: Path) -> None:
-    corpus = _corpus()
+    corpus = bench_corpus()
     truths = corpus.generate(tmp_path, 36, seed=9, target_bytes=2500)
     wrong: list[str] = []
     chairs = 0

@@ -9,35 +9,23 @@ layer's facts must all be equal. Skipped when Dask is not installed.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from communique.store import Store
+from conftest import bench_corpus
 from hostile.cli import command, env
 
 pytest.importorskip("dask.distributed")
 
-REPO = Path(__file__).resolve().parents[1]
 LONG = os.environ.get("COMMUNIQUE_LONG") == "1"
 DOCS = 1000 if LONG else 40
-
-
-def _corpus_module() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_corpus", REPO / "bench" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # Registered first: its dataclasses look their module up while being defined.
-    sys.modules.setdefault("bench_corpus", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _snapshot(db: Path) -> dict[str, Any]:
@@ -96,7 +84,7 @@ def _facts(db: Path) -> list[dict[str, Any]]:
 
 def test_dask_local_two_workers_gives_the_serial_store(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
-    truths = _corpus_module().generate(folder, DOCS, seed=11, target_bytes=3000)
+    truths = bench_corpus().generate(folder, DOCS, seed=11, target_bytes=3000)
     serial_db, dask_db = tmp_path / "serial.db", tmp_path / "dask.db"
 
     with Store.open(serial_db) as store:

@@ -6,19 +6,11 @@ then `shared/eval/score.py extract`.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from communique.extract import extract
-from communique.normalize import normalize
-from communique.readers import read
-from communique.segment import segment
+from communique.pipeline import process
+from conftest import SHARED, score_extract
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 SEEDS = sorted((SHARED / "corpus" / "seeds").glob("*.txt"))
 
 pytestmark = pytest.mark.skipif(not SEEDS, reason="../shared/corpus/seeds not present")
@@ -26,29 +18,12 @@ pytestmark = pytest.mark.skipif(not SEEDS, reason="../shared/corpus/seeds not pr
 
 @pytest.fixture(scope="module")
 def records() -> list[dict]:
-    return [extract(segment(normalize(read(p)))).to_record() for p in SEEDS]
+    return [process(p).extraction.to_record() for p in SEEDS]
 
 
 @pytest.fixture(scope="module")
 def scores(records: list[dict], tmp_path_factory: pytest.TempPathFactory) -> dict:
-    pred = tmp_path_factory.mktemp("pred") / "pred.jsonl"
-    pred.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
-    out = subprocess.run(
-        [
-            sys.executable,
-            str(SHARED / "eval" / "score.py"),
-            "extract",
-            "--gold",
-            str(SHARED / "gold"),
-            "--pred",
-            str(pred),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout)
+    return score_extract(records, SHARED / "gold", tmp_path_factory.mktemp("pred"))
 
 
 def _main(scores: dict, field: str) -> float:
@@ -80,8 +55,8 @@ def test_overall_and_every_field(scores: dict) -> None:
 
 def test_every_value_reproduces_its_surface() -> None:
     for path in SEEDS:
-        seg = segment(normalize(read(path)))
-        ex = extract(seg)
+        doc = process(path)
+        seg, ex = doc.segmented, doc.extraction
         text = seg.text
         for m in ex.mentions:
             if m.sentence == -1:  # read from a record header, which is not body text

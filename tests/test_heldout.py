@@ -9,21 +9,15 @@ command does for the seeds; the target for unseen documents is overall >= 0.90.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from communique.extract import extract
-from communique.normalize import normalize
-from communique.readers import read
-from communique.segment import segment
+from communique.pipeline import process
+from conftest import SCORER, score_extract
 
-HERE = Path(__file__).resolve().parent
-HELDOUT = HERE / "heldout"
-SCORER = HERE.parents[0] / ".." / "shared" / "eval" / "score.py"
+HELDOUT = Path(__file__).resolve().parent / "heldout"
 DOCS = sorted(HELDOUT.glob("*.txt"))
 TARGET = 0.90
 
@@ -34,34 +28,15 @@ pytestmark = pytest.mark.skipif(not SCORER.is_file(), reason="../shared/eval/sco
 def extracted() -> dict[str, tuple[Any, Any]]:
     out = {}
     for p in DOCS:
-        seg = segment(normalize(read(p)))
-        out[p.name] = (seg, extract(seg))
+        doc = process(p)
+        out[p.name] = (doc.segmented, doc.extraction)
     return out
 
 
 @pytest.fixture(scope="module")
 def scores(extracted: dict[str, tuple[Any, Any]], tmp_path_factory: pytest.TempPathFactory) -> dict:
     records = [ex.to_record() for _, ex in extracted.values()]
-    pred = tmp_path_factory.mktemp("heldout") / "pred.jsonl"
-    pred.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
-    )
-    out = subprocess.run(
-        [
-            sys.executable,
-            str(SCORER),
-            "extract",
-            "--gold",
-            str(HELDOUT),
-            "--pred",
-            str(pred),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout)
+    return score_extract(records, HELDOUT, tmp_path_factory.mktemp("heldout"))
 
 
 def test_set_is_complete() -> None:

@@ -13,6 +13,7 @@ import communique.readers as readers
 import communique.readers.docx as docx_reader
 from communique.readers import SUPPORTED_SUFFIXES, iter_files, read
 from communique.records import ReadError
+from hostile.files import pdf_from_objects
 
 RU = (
     "Совет министров иностранных дел государств - членов Шанхайской организации "
@@ -305,22 +306,12 @@ def _make_pdf(
         encrypt_id = add(
             b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P -44 >>" % (b"ab" * 32, b"cd" * 32)
         )
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    trailer = b"<< /Size %d /Root %d 0 R" % (len(objects) + 1, catalog)
+    trailer = b""
     if info:
-        trailer += b" /Info %d 0 R" % info
+        trailer += b"/Info %d 0 R " % info
     if encrypt_id:
-        trailer += b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (encrypt_id, b"01" * 16, b"01" * 16)
-    out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
+        trailer += b"/Encrypt %d 0 R /ID [<%s> <%s>] " % (encrypt_id, b"01" * 16, b"01" * 16)
+    return pdf_from_objects(objects, trailer, root=catalog)
 
 
 def test_pdf_text_layer(tmp_path: Path) -> None:

@@ -193,13 +193,10 @@ DbOpt = Annotated[
 
 
 def _open(db: Path) -> Any:
-    from communique.store import SchemaError, Store
+    # Looked up when a command runs: communique.cli imports this module at its end.
+    from communique.cli import open_store
 
-    try:
-        return Store.open(db)
-    except SchemaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    return open_store(db)
 
 
 @token_app.command("create")
@@ -223,12 +220,12 @@ def list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List tokens (never their secrets)."""
-    import json
+    from communique.cli import echo_json
 
     with _open(db) as store:
         tokens = list_tokens(store.conn)
     if as_json:
-        typer.echo(json.dumps([t.to_dict() for t in tokens], ensure_ascii=False))
+        echo_json([t.to_dict() for t in tokens])
         return
     if not tokens:
         typer.echo("no tokens", err=True)

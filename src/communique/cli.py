@@ -75,13 +75,18 @@ def main(
     """communique: documents in, provenance-keeping knowledge out."""
 
 
-def _open(db: Path) -> Any:
-    from communique.store import SchemaError, Store
+def open_store(db: Path | None) -> Any:
+    """The store in ``db`` (``None``: ``$COMMUNIQUE_DB`` or communique.db) for every
+    command, the link layer's and the token ones included; a database this version
+    cannot read ends the command with status 2."""
+    from rich.markup import escape
+
+    from communique.store import SchemaError, Store, default_db
 
     try:
-        return Store.open(db)
+        return Store.open(db if db is not None else default_db())
     except SchemaError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
 
 
@@ -90,11 +95,18 @@ def _one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def _json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=None))
+def echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False))
 
 
-def _check_dates(date_from: str | None, date_to: str | None) -> None:
+def _filters(
+    type_: str | None,
+    org: str | None,
+    body: str | None,
+    date_from: str | None,
+    date_to: str | None,
+) -> dict[str, str | None]:
+    """The document filters ``list`` and ``search`` share, dates checked before any query."""
     from communique.search.filters import parse_bound
 
     for name, value, upper in (("--from", date_from, False), ("--to", date_to, True)):
@@ -103,6 +115,13 @@ def _check_dates(date_from: str | None, date_to: str | None) -> None:
                 parse_bound(value, upper=upper)
             except ValueError as exc:
                 raise typer.BadParameter(str(exc), param_hint=name) from exc
+    return {
+        "type": type_,
+        "organization": org,
+        "body": body,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
 
 
 # ------------------------------------------------------------------------ ingest
@@ -143,7 +162,7 @@ def ingest(
         except ValueError as exc:
             err.print(str(exc), markup=False)
             raise typer.Exit(2) from exc
-    store = _open(db)
+    store = open_store(db)
     progress = Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -176,7 +195,7 @@ def ingest(
         err.print(_one_line(f"{r.path}: {r.reason or 'failed'}"), markup=False, soft_wrap=True)
 
     if as_json:
-        _json(report.to_dict())
+        echo_json(report.to_dict())
     else:
         counts = report.counts()
         summary = Table(title="ingest", show_header=True)
@@ -216,24 +235,14 @@ def list_documents(
     as_json: JsonOpt = False,
 ) -> None:
     """List stored documents."""
-    _check_dates(date_from, date_to)
-    with _open(db) as store:
+    filters = _filters(type_, org, body, date_from, date_to)
+    with open_store(db) as store:
         try:
-            docs = store.documents(
-                language=lang,
-                type=type_,
-                organization=org,
-                body=body,
-                date_from=date_from,
-                date_to=date_to,
-                limit=limit,
-                offset=offset,
-                sort=sort,
-            )
+            docs = store.documents(language=lang, **filters, limit=limit, offset=offset, sort=sort)
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from exc
     if as_json:
-        _json([d.to_dict() for d in docs])
+        echo_json([d.to_dict() for d in docs])
         return
     table = Table(show_header=True)
     for col in ("id", "file", "lang", "type", "date", "org", "body"):
@@ -317,13 +326,13 @@ def show(
     if parallel:
         _show_parallel(doc_id, db, parallel, as_json)
         return
-    with _open(db) as store:
+    with open_store(db) as store:
         detail = store.document(doc_id)
     if detail is None:
         err.print(f"[red]error:[/red] no document {doc_id}")
         raise typer.Exit(1)
     if as_json:
-        _json(detail.to_dict())
+        echo_json(detail.to_dict())
         return
     info = detail.info
     grid = Table.grid(padding=(0, 2))
@@ -358,7 +367,7 @@ def show(
 def _show_parallel(doc_id: int, db: Path, lang: str, as_json: bool) -> None:
     from communique.align.parallel import NoVersion, parallel
 
-    with _open(db) as store:
+    with open_store(db) as store:
         try:
             view = parallel(store, doc_id, lang)
         except KeyError:
@@ -368,7 +377,7 @@ def _show_parallel(doc_id: int, db: Path, lang: str, as_json: bool) -> None:
             err.print(f"[red]error:[/red] {exc}", markup=True)
             raise typer.Exit(1) from None
     if as_json:
-        _json(view.to_dict())
+        echo_json(view.to_dict())
         return
     table = Table(
         show_header=True,
@@ -420,23 +429,19 @@ def search_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Search sentences (BM25), best first."""
-    _check_dates(date_from, date_to)
-    with _open(db) as store:
+    filters = _filters(type_, org, body, date_from, date_to)
+    with open_store(db) as store:
         result = store.search(
             query,
             lang=lang,
-            type=type_,
-            organization=org,
-            body=body,
-            date_from=date_from,
-            date_to=date_to,
+            **filters,
             limit=limit,
             offset=offset,
             facets=as_json,
             cross=cross,
         )
     if as_json:
-        _json(
+        echo_json(
             {
                 "query": result.query,
                 "terms": result.terms,
@@ -520,7 +525,7 @@ def align(
         err.print(f"[red]error:[/red] {exc}", markup=True)
         raise typer.Exit(1) from exc
     if as_json:
-        _json(result)
+        echo_json(result)
         return
     src = result.get("source_sentences", [])
     tgt = result.get("target_sentences", [])
@@ -541,10 +546,10 @@ def align(
 @app.command()
 def stats(db: DbOpt = _DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Counts of what the database holds."""
-    with _open(db) as store:
+    with open_store(db) as store:
         st = store.stats()
     if as_json:
-        _json(st.to_dict())
+        echo_json(st.to_dict())
         return
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
@@ -562,7 +567,7 @@ def delete(
     db: DbOpt = _DEFAULT_DB,
 ) -> None:
     """Delete a document and everything extracted from it."""
-    with _open(db) as store:
+    with open_store(db) as store:
         gone = store.delete(doc_id)
     if not gone:
         err.print(f"[red]error:[/red] no document {doc_id}")

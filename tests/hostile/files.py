@@ -40,8 +40,9 @@ def variant(text: str, n: int) -> str:
 # ------------------------------------------------------------------------- PDF
 
 
-def _pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
-    """A PDF file from its numbered objects (1-based, object 1 the catalog)."""
+def pdf_from_objects(objects: list[bytes], trailer_extra: bytes = b"", root: int = 1) -> bytes:
+    """A PDF file from its numbered objects (1-based, object ``root`` the catalog);
+    ``trailer_extra`` (entries, each followed by a space) goes into the trailer."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -51,8 +52,9 @@ def _pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for off in offsets:
         out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+    out += b"trailer\n<< /Size %d /Root %d 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1,
+        root,
         trailer_extra,
         xref,
     )
@@ -80,13 +82,13 @@ def pdf_with_text(lines: list[str]) -> bytes:
         escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
         ops.append(b"(" + escaped.encode("ascii") + b") Tj T*")
     ops.append(b"ET")
-    return _pdf(_page_objects(b"\n".join(ops), with_font=True))
+    return pdf_from_objects(_page_objects(b"\n".join(ops), with_font=True))
 
 
 def pdf_without_text() -> bytes:
     """A scanned-looking page: drawing only, no text layer."""
     drawing = b"0.2 0.2 0.2 rg 72 600 468 120 re f 0 0 1 RG 4 w 72 400 m 540 400 l S"
-    return _pdf(_page_objects(drawing, with_font=False))
+    return pdf_from_objects(_page_objects(drawing, with_font=False))
 
 
 def pdf_encrypted() -> bytes:
@@ -100,7 +102,7 @@ def pdf_encrypted() -> bytes:
     objects.append(
         b"<< /Filter /Standard /V 1 /R 2 /O <" + owner + b"> /U <" + user + b"> /P -44 >>"
     )
-    return _pdf(objects, b"/Encrypt 6 0 R /ID [<" + file_id + b"> <" + file_id + b">] ")
+    return pdf_from_objects(objects, b"/Encrypt 6 0 R /ID [<" + file_id + b"> <" + file_id + b">] ")
 
 
 # ------------------------------------------------------------------------ DOCX

@@ -89,21 +89,20 @@ def build_sides(
         src_n, tgt_n = [0] * len(src), [0] * len(tgt)
     # An anchor that the other text never shows is no evidence either way.
     shared = set().union(*src_anchors) & set().union(*tgt_anchors)
+
+    def side(
+        texts: list[str],
+        keys: list[frozenset[str]],
+        trans: list[frozenset[str]],
+        anchors: list[set[str]],
+        n: list[int],
+    ) -> Side:
+        lengths = np.array([sentence_length(t) for t in texts], dtype=np.float64)
+        return Side(keys, trans, [frozenset(a & shared) for a in anchors], lengths, n)
+
     return (
-        Side(
-            src_keys,
-            src_trans,
-            [frozenset(a & shared) for a in src_anchors],
-            np.array([sentence_length(t) for t in src], dtype=np.float64),
-            src_n,
-        ),
-        Side(
-            tgt_keys,
-            tgt_trans,
-            [frozenset(a & shared) for a in tgt_anchors],
-            np.array([sentence_length(t) for t in tgt], dtype=np.float64),
-            tgt_n,
-        ),
+        side(src, src_keys, src_trans, src_anchors, src_n),
+        side(tgt, tgt_keys, tgt_trans, tgt_anchors, tgt_n),
     )
 
 

@@ -367,37 +367,42 @@ def csv_files(store: Any, out: Path) -> list[Path]:
     fs, cs = _records(store)
     out.parent.mkdir(parents=True, exist_ok=True)
     commitments_path = out.with_name(out.stem + ".commitments" + (out.suffix or ".csv"))
-    with out.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, _FACT_COLUMNS)
-        w.writeheader()
-        for f in fs:
-            s = f["sources"][0] if f["sources"] else {}
-            w.writerow(
-                {
-                    **{k: f[k] for k in _FACT_COLUMNS if k in f},
-                    "file": s.get("file"),
-                    "sentence_index": s.get("sentence_index"),
-                    "start": (s.get("span") or [None])[0],
-                    "end": (s.get("span") or [None, None])[1],
-                    "sentence": s.get("sentence"),
-                }
-            )
-    with commitments_path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, _COMMITMENT_COLUMNS)
-        w.writeheader()
-        for c in cs:
-            ev = c["evidence"][0] if c["evidence"] else {}
-            w.writerow(
-                {
-                    **{k: c[k] for k in _COMMITMENT_COLUMNS if k in c},
-                    "start": c["span"][0],
-                    "end": c["span"][1],
-                    "evidence_file": ev.get("file"),
-                    "evidence_date": ev.get("date"),
-                    "evidence_sentence": ev.get("sentence"),
-                }
-            )
+    fact_rows = []
+    for f in fs:
+        s = f["sources"][0] if f["sources"] else {}
+        fact_rows.append(
+            {
+                **{k: f[k] for k in _FACT_COLUMNS if k in f},
+                "file": s.get("file"),
+                "sentence_index": s.get("sentence_index"),
+                "start": (s.get("span") or [None])[0],
+                "end": (s.get("span") or [None, None])[1],
+                "sentence": s.get("sentence"),
+            }
+        )
+    commitment_rows = []
+    for c in cs:
+        ev = c["evidence"][0] if c["evidence"] else {}
+        commitment_rows.append(
+            {
+                **{k: c[k] for k in _COMMITMENT_COLUMNS if k in c},
+                "start": c["span"][0],
+                "end": c["span"][1],
+                "evidence_file": ev.get("file"),
+                "evidence_date": ev.get("date"),
+                "evidence_sentence": ev.get("sentence"),
+            }
+        )
+    _write_csv(out, _FACT_COLUMNS, fact_rows)
+    _write_csv(commitments_path, _COMMITMENT_COLUMNS, commitment_rows)
     return [out, commitments_path]
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, columns)
+        w.writeheader()
+        w.writerows(rows)
 
 
 __all__ = [

@@ -10,14 +10,27 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from communique.link.rules import DocumentLinks, document_links
 
 # Raise when the rules change what they produce: every document is then rebuilt.
 VERSION = 7
+
+T = TypeVar("T")
+
+# SQLite limits the parameters of one statement (999 in older builds).
+_IN_BATCH = 500
+
+
+def in_batches(values: Sequence[T]) -> Iterator[tuple[Sequence[T], str]]:
+    """``values`` in batches small enough for one ``IN (...)``, each with its placeholders."""
+    for i in range(0, len(values), _IN_BATCH):
+        batch = values[i : i + _IN_BATCH]
+        yield batch, ",".join("?" * len(batch))
 
 
 @dataclass(slots=True)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,30 +15,24 @@ out = Console(highlight=False)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def _db_default() -> Path:
-    from communique.store import default_db
-
-    return Path(default_db())
-
-
 DbOpt = Annotated[
     Path | None,
     typer.Option("--db", help="SQLite database file (default: $COMMUNIQUE_DB or communique.db)."),
 ]
 
 
+# communique.cli imports this module while it is itself being imported, so its
+# helpers are looked up when a command runs.
 def _open(db: Path | None) -> Any:
-    from communique.store import SchemaError, Store
+    from communique.cli import open_store
 
-    try:
-        return Store.open(db if db is not None else _db_default())
-    except SchemaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    return open_store(db)
 
 
 def _emit(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False))
+    from communique.cli import echo_json
+
+    echo_json(data)
 
 
 def _day(value: str, name: str) -> str:
@@ -56,10 +49,15 @@ def _source(f: dict[str, Any]) -> str:
     return f"{s['file']}#{s['sentence_index']}" if s else ""
 
 
-def _fact_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
+def _table(*columns: str, title: str | None = None) -> Table:
     t = Table(title=title, show_header=True)
-    for col in ("subject", "predicate", "object", "from", "to", "mode", "source"):
+    for col in columns:
         t.add_column(col, overflow="fold")
+    return t
+
+
+def _fact_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
+    t = _table("subject", "predicate", "object", "from", "to", "mode", "source", title=title)
     for f in rows:
         t.add_row(
             f["subject_name"] or f["subject"],
@@ -141,9 +139,7 @@ def commitments_cmd(
     if as_json:
         _emit(rows)
         return
-    t = Table(show_header=True)
-    for col in ("date", "file", "deadline", "status", "timing", "commitment", "evidence"):
-        t.add_column(col, overflow="fold")
+    t = _table("date", "file", "deadline", "status", "timing", "commitment", "evidence")
     for r in rows:
         ev = r["evidence"][0] if r["evidence"] else None
         t.add_row(
@@ -172,9 +168,7 @@ def positions_cmd(
     if as_json:
         _emit(rows)
         return
-    t = Table(show_header=True)
-    for col in ("date", "body", "language", "file", "sentence"):
-        t.add_column(col, overflow="fold")
+    t = _table("date", "body", "language", "file", "sentence")
     for g in rows:
         for v in g["versions"]:
             for s in v["sentences"]:
@@ -197,9 +191,7 @@ def formulas_cmd(
     if as_json:
         _emit(rows)
         return
-    t = Table(show_header=True)
-    for col in ("formula", "docs", "first", "last", "changes"):
-        t.add_column(col, overflow="fold")
+    t = _table("formula", "docs", "first", "last", "changes")
     for r in rows:
         t.add_row(
             r["formula"],

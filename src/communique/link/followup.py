@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from communique.extract.dates import first_day, last_day
+from communique.link.build import ensure_built, in_batches
 
 STATUSES = ("fulfilled", "in_progress", "open", "overdue", "superseded")
 
@@ -192,8 +193,6 @@ _THRESHOLD = {"instrument": 7.0, "office": 10.0, "done": 5.0, "progress": 5.0}
 
 def followups(store: Any, *, status: str | None = None, build: bool = True) -> list[Followup]:
     """Every stored commitment with its status and evidence, oldest first."""
-    from communique.link.build import ensure_built
-
     if build:
         ensure_built(store)
     conn = store.conn
@@ -232,9 +231,7 @@ def followups(store: Any, *, status: str | None = None, build: bool = True) -> l
 def _key_frequencies(conn: Any, promises: list[_Promise]) -> dict[str, int]:
     wanted = sorted({k for p in promises for k in p.match_keys()})
     df: dict[str, int] = {}
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_batches(wanted):
         for key, n in conn.execute(
             f"SELECT key, count(*) FROM link_evidence_keys WHERE key IN ({marks}) GROUP BY key",
             chunk,
@@ -269,10 +266,7 @@ def _follow(
             candidates[ev_id].append(key)
     found: list[Evidence] = []
     if candidates:
-        ids = sorted(candidates)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_batches(sorted(candidates)):
             for (
                 ev_id,
                 kind,

@@ -26,6 +26,15 @@ def _tick_step(n: int) -> int:
     return 100
 
 
+def _svg_start(css_class: str, width: int, height: int, label: str) -> list[str]:
+    """An accessible SVG's opening: screen readers read the label, hovering shows it."""
+    return [
+        f'<svg class="{css_class}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(label)}</title>",
+    ]
+
+
 def bar_chart(counts: dict[str, int], *, label: str, unit: str = "mention") -> Markup:
     """Counts per year as vertical bars with a year axis."""
     years = year_range(list(counts))
@@ -38,11 +47,7 @@ def bar_chart(counts: dict[str, int], *, label: str, unit: str = "mention") -> M
     slot = plot_w / len(years)
     bar = max(2.0, min(36.0, slot * 0.7))
     step = _tick_step(len(years))
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(label)}</title>",
-    ]
+    parts = _svg_start("chart", width, height, label)
     for frac in (0.0, 0.5, 1.0):
         y = top + plot_h * (1 - frac)
         value = round(peak * frac)
@@ -87,11 +92,7 @@ def small_multiples(
     slot = plot_w / len(years)
     bar = max(2.0, min(28.0, slot * 0.7))
     step = _tick_step(len(years))
-    parts = [
-        f'<svg class="chart multiples" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(label)}</title>",
-    ]
+    parts = _svg_start("chart multiples", width, height, label)
     for r, (key, name, counts) in enumerate(rows):
         base = top + row_h * (r + 1) - 4
         total = sum(counts.values())

@@ -414,15 +414,15 @@ def entity(store: Any, entity_id: str) -> dict[str, Any] | None:
 
 
 def _sentences(conn: Any, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    from communique.link.build import in_batches
+
     out: dict[tuple[int, int], str] = {}
     by_doc: dict[int, list[int]] = defaultdict(list)
     for doc_id, idx in wanted:
         if idx is not None and idx >= 0:
             by_doc[int(doc_id)].append(int(idx))
     for doc_id, idxs in by_doc.items():
-        for start in range(0, len(idxs), 500):
-            chunk = idxs[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
+        for chunk, marks in in_batches(idxs):
             for idx, text in conn.execute(
                 f"SELECT idx, text FROM sentences WHERE doc_id = ? AND idx IN ({marks})",
                 [doc_id, *chunk],

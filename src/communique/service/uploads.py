@@ -198,6 +198,7 @@ async def receive(request: Request, settings: UploadSettings) -> tuple[list[Inco
             files = [f for f in form.getlist("files") + form.getlist("file") if _is_file(f)]
             if not files:
                 raise HTTPException(422, "no file in the upload (form field 'files')")
+            too_big = _too_big(settings.max_file_bytes, "file")
             for k, f in enumerate(files):
                 name = safe_name(f.filename)
                 suffix = Path(name).suffix.lower()
@@ -205,44 +206,28 @@ async def receive(request: Request, settings: UploadSettings) -> tuple[list[Inco
                 if suffix not in SUPPORTED_SUFFIXES:
                     allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
                     what = f"'{suffix}'" if suffix else "(no suffix)"
-                    out.append(
-                        Incoming(
-                            name, size, None, "failed", f"type {what} not accepted: {allowed}", 415
-                        )
-                    )
+                    out.append(_refused(name, size, f"type {what} not accepted: {allowed}", 415))
                     continue
                 if size > settings.max_file_bytes:
-                    out.append(
-                        Incoming(
-                            name,
-                            size,
-                            None,
-                            "failed",
-                            _too_big(settings.max_file_bytes, "file"),
-                            413,
-                        )
-                    )
+                    out.append(_refused(name, size, too_big, 413))
                     continue
                 target = staging / f"{k:03d}" / name
                 target.parent.mkdir()
                 written = await _copy(f, target, settings.max_file_bytes)
-                if written < 0:
-                    out.append(
-                        Incoming(
-                            name,
-                            size,
-                            None,
-                            "failed",
-                            _too_big(settings.max_file_bytes, "file"),
-                            413,
-                        )
-                    )
-                    continue
-                out.append(Incoming(name, written, target))
+                # the declared size may be absent or false: the copy is what counts
+                out.append(
+                    _refused(name, size, too_big, 413)
+                    if written < 0
+                    else Incoming(name, written, target)
+                )
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out, token if isinstance(token, str) else None
+
+
+def _refused(name: str, size: int, reason: str, code: int) -> Incoming:
+    return Incoming(name, size, None, "failed", reason, code)
 
 
 def _is_file(value: Any) -> bool:
