@@ -1,21 +1,33 @@
-"""Extraction throughput on the seeds, and dates against dateparser.search_dates.
+"""Extraction throughput on the seeds and a generated corpus, and dates against dateparser.
 
-Run: PYTHONPATH=src .venv/bin/python bench/extract.py [--min-seconds 2]
+Run: PYTHONPATH=src .venv/bin/python bench/extract.py [--min-seconds 2] [--docs 1000]
+     [--corpus DIR] [--no-seeds] [--no-dateparser]
 
-Prints documents per second for the extract stage alone (reading, normalizing and
-segmenting are done once, outside the timing), per component for dates,
+Generated corpus (bench/corpus.py, seed 7, ``--docs`` documents of ~10 KB, made
+once under /tmp/communique-bench/, or the folder ``--corpus``): documents per
+CPU-second for segmenting and for extraction, and CPU milliseconds per document
+of each extraction component as ``extract()`` runs them (``timings``), overall
+and by language. Every document is a new text there, as in an ingest.
+
+Seeds: documents per second for the extract stage alone (reading, normalizing
+and segmenting are done once, outside the timing), per component for dates,
 commitments, instruments and quality warnings, then a table comparing our
 ``find_dates`` with ``dateparser.search_dates(text, languages=[lang])`` on the same
 body texts: throughput, the ratio, and F1 of each against the gold ``dates`` sets.
 dateparser returns datetimes, so each of its results is cut to the precision its
-matched text states (a day number, a month name, or only a year).
+matched text states (a day number, a month name, or only a year). The seeds are
+run many times over: the per-text caches of extraction are emptied before each
+pass (``clear_caches``), so no pass reuses an earlier pass's scans.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import os
 import re
+import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -23,7 +35,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from communique.extract import extract
+from communique.extract import COMPONENTS, clear_caches, extract
 from communique.extract.commitments import find_commitments
 from communique.extract.dates import date_mentions, find_dates
 from communique.extract.instruments import find_instruments
@@ -31,10 +43,12 @@ from communique.extract.quality import quality_warnings
 from communique.knowledge import load
 from communique.normalize import normalize
 from communique.readers import read
-from communique.records import SegmentedDocument
+from communique.records import NormalizedDocument, SegmentedDocument
 from communique.segment import segment
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parent / ".." / "shared"
+CACHE = Path(os.environ.get("COMMUNIQUE_BENCH_DIR", "/tmp/communique-bench"))
 
 _MONTH_WORD = re.compile(
     r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -48,6 +62,7 @@ def timed(fn: Callable[[], Any], min_seconds: float) -> tuple[int, float]:
     n = 0
     t0 = time.perf_counter()
     while True:
+        clear_caches()  # each pass scans its texts as new documents would
         fn()
         n += 1
         elapsed = time.perf_counter() - t0
@@ -98,10 +113,78 @@ def _cut(surface: str, dt: datetime, lang: str) -> str:
     return dt.strftime("%Y")
 
 
+def _corpus_module() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_corpus", HERE / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_corpus", module)
+    spec.loader.exec_module(module)
+    return sys.modules["bench_corpus"]
+
+
+def generated(docs: int, folder: Path | None) -> list[Path]:
+    """The files of the generated corpus (made once, like bench/ingest.py's)."""
+    if folder is None:
+        folder = CACHE / f"corpus-{docs}-seed7"
+        corpus = _corpus_module()
+        if not (folder / corpus.MANIFEST).exists():
+            corpus.generate(folder, docs, seed=7, jobs=os.cpu_count() or 1)
+    return sorted(folder.rglob("*.txt"))[:docs]
+
+
+def bench_generated(paths: list[Path]) -> None:
+    """Segmenting and extraction over every document once, with per-component CPU time."""
+    from communique.pipeline import warm_up
+
+    warm_up()
+    kb = load()
+    clear_caches(kb)
+    normalized: list[NormalizedDocument] = [normalize(read(p)) for p in paths]
+    chars = sum(len(d.text) for d in normalized)
+    t0 = time.process_time()
+    segmented = [segment(d) for d in normalized]
+    seg_cpu = time.process_time() - t0
+    timings: dict[str, dict[str, float]] = {}
+    counts: dict[str, int] = {}
+    total = 0.0
+    for s in segmented:
+        lang = s.language if s.language in ("en", "zh", "ru") else "other"
+        per = timings.setdefault(lang, {})
+        counts[lang] = counts.get(lang, 0) + 1
+        t = time.process_time()
+        extract(s, kb, timings=per)
+        total += time.process_time() - t
+    n = len(segmented)
+    print(
+        f"generated corpus: {n} documents, {chars / n / 1000:.1f} K characters of body text each\n"
+    )
+    print(f"{'stage':<14} {'docs/cpu-s':>11} {'ms/doc':>8}")
+    print(f"{'segment':<14} {n / seg_cpu:>11.1f} {seg_cpu / n * 1000:>8.2f}")
+    print(f"{'extract':<14} {n / total:>11.1f} {total / n * 1000:>8.2f}")
+    print(f"{'both':<14} {n / (total + seg_cpu):>11.1f} {(total + seg_cpu) / n * 1000:>8.2f}\n")
+    langs = sorted(counts)
+    head = "".join(f"{lg + f' ({counts[lg]})':>12}" for lg in langs)
+    print(f"extraction, CPU ms per document\n{'component':<14}{'all':>9}{'share':>7}{head}")
+    overall = {c: sum(timings[lg].get(c, 0.0) for lg in langs) for c in COMPONENTS}
+    for c in COMPONENTS:
+        row = "".join(f"{timings[lg].get(c, 0.0) / counts[lg] * 1000:>12.2f}" for lg in langs)
+        print(f"{c:<14}{overall[c] / n * 1000:>9.2f}{overall[c] / total:>7.1%}{row}")
+    row = "".join(f"{sum(timings[lg].values()) / counts[lg] * 1000:>12.2f}" for lg in langs)
+    print(f"{'total':<14}{total / n * 1000:>9.2f}{1:>7.0%}{row}\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--min-seconds", type=float, default=2.0)
+    ap.add_argument("--docs", type=int, default=1000, help="generated documents (0: none)")
+    ap.add_argument("--corpus", type=Path, help="a folder of generated documents to use")
+    ap.add_argument("--no-seeds", action="store_true", help="only the generated corpus")
+    ap.add_argument("--no-dateparser", action="store_true", help="skip the dateparser table")
     args = ap.parse_args()
+    if args.docs:
+        bench_generated(generated(args.docs, args.corpus))
+    if args.no_seeds:
+        return
     seeds = sorted((SHARED / "corpus" / "seeds").glob("*.txt"))
     if not seeds:
         raise SystemExit(f"no seeds under {SHARED}")
@@ -154,6 +237,8 @@ def main() -> None:
     print(f"{'component':<26} {'docs/s':>10} {'KB/s':>10}")
     for name, dps, kbs in rows:
         print(f"{name:<26} {dps:>10.1f} {kbs:>10.1f}")
+    if args.no_dateparser:
+        return
 
     gold_sets = [set(g["dates"]) for _, g in docs]
     ours = [{m.value for m in date_mentions(s, g["date"])} for s, g in docs]

@@ -22,9 +22,16 @@ Run: PYTHONPATH=src .venv/bin/python bench/search.py [--sentences 1000000] [--ru
    - ``raw``: the limit underneath, FTS5 alone on the same connection:
      ``SELECT rowid, rank FROM sentences_fts WHERE sentences_fts MATCH ? ORDER
      BY rank LIMIT 10`` with the MATCH expression communique builds (terms
-     quoted, AND or OR).
-   Prints p50/p95/p99 in ms per class and path, and each path's p50 as a
-   multiple of raw (the baseline).
+     quoted, AND or OR);
+   - ``raw-tantivy``: the other engine's limit, the tantivy index
+     (communique.search.engine) alone: ``searcher.search(query, 10,
+     count=False)`` with the query communique builds (same terms, mode and
+     filters);
+   ``api`` and ``api-nofacets`` run on the store's default engine (tantivy when
+   installed), ``api-fts5`` and ``api-fts5-nofacets`` on FTS5 alone, the engine
+   before tantivy, measured in the same run.
+   Prints p50/p95/p99 in ms per class and path, each path's p50 as a multiple
+   of raw FTS5 (the baseline) and of its own engine's raw time (the limit).
 """
 
 from __future__ import annotations
@@ -205,6 +212,14 @@ def main(argv: list[str] | None = None) -> int:
 
     db = build_store(args.sentences, args.jobs)
     store = Store.open(db)
+    t = time.perf_counter()
+    index = store.search_index()  # built or caught up from SQLite on first use
+    if index is None:
+        print("tantivy not available: FTS5 only", file=sys.stderr)
+    else:
+        print(f"search index ready in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    fts_store = Store.open(db)
+    fts_store.search_engine = "fts5"
     n_sent = store.conn.execute("SELECT count(*) FROM sentences").fetchone()[0]
     n_docs = store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     raw = sqlite3.connect(db)
@@ -232,7 +247,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             raise SystemExit("communique serve did not come up")
 
-    paths = ["raw", "api", "api-nofacets"] + ([] if client is None else ["http"])
+    paths = ["raw"] + ([] if index is None else ["raw-tantivy"])
+    paths += ["api", "api-nofacets", "api-fts5", "api-fts5-nofacets"]
+    paths += [] if client is None else ["http"]
+    limit_of = {p: "raw" for p in paths}
+    if index is not None:
+        limit_of.update({"raw-tantivy": "raw-tantivy", "api": "raw-tantivy",
+                         "api-nofacets": "raw-tantivy", "http": "raw-tantivy"})  # fmt: skip
     samples: dict[tuple[str, str], list[float]] = {}
     hits: dict[str, list[int]] = {}
     try:
@@ -240,6 +261,20 @@ def main(argv: list[str] | None = None) -> int:
             parsed = parse(q)
             result = store.search(q, limit=10, **filters)
             hits.setdefault(cls, []).append(result.total)
+            oracle = fts_store.search(q, limit=10, **filters)
+            assert (result.total, result.mode) == (oracle.total, oracle.mode), q
+            # Same ranking up to ties: every hit scores, by FTS5's bm25, at least
+            # FTS5's own 10th (the engines break ties differently).
+            ids = [h.document_id << 20 | h.sentence_index for h in result.hits]
+            fts_scores = dict(
+                raw.execute(
+                    f"SELECT rowid, -rank FROM sentences_fts WHERE sentences_fts MATCH ?"
+                    f" AND rowid IN ({', '.join(map(str, ids))})",
+                    (parsed.match(result.mode or "AND"),),
+                )
+            )
+            cut = min(h.score for h in oracle.hits)
+            assert all(fts_scores[i] >= cut - 1e-6 for i in ids), q
             mode = result.mode or "AND"
             match = parsed.match(mode)
             assert not cls.endswith("OR") or mode == "OR", (q, mode)
@@ -249,7 +284,27 @@ def main(argv: list[str] | None = None) -> int:
                 "raw": lambda m=match: raw.execute(raw_sql, (m,)).fetchall(),
                 "api": lambda q=q, f=filters: store.search(q, limit=10, **f),
                 "api-nofacets": lambda q=q, f=filters: store.search(q, limit=10, facets=False, **f),
+                "api-fts5": lambda q=q, f=filters: fts_store.search(q, limit=10, **f),
+                "api-fts5-nofacets": lambda q=q, f=filters: fts_store.search(
+                    q, limit=10, facets=False, **f
+                ),
             }
+            if index is not None:
+                from communique.search.filters import Filters
+
+                tq = index.query(
+                    parsed.terms,
+                    mode,
+                    Filters(
+                        filters.get("lang"),
+                        filters.get("type"),
+                        filters.get("organization"),
+                        None,
+                        filters.get("date_from"),
+                        filters.get("date_to"),
+                    ),
+                )
+                fns["raw-tantivy"] = lambda tq=tq: index.searcher().search(tq, 10, count=False)
             if client is not None:
                 fns["http"] = lambda p=params: client.get(
                     "/api/v1/search", params=p
@@ -266,10 +321,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nsearch latency, ms: {n_sent:,} sentences in {n_docs:,} documents,"
         f" {args.runs} runs per query, limit 10 with snippets; baseline = raw FTS5"
-        f" (MATCH .. ORDER BY rank LIMIT 10)"
+        f" (MATCH .. ORDER BY rank LIMIT 10); limit = the path's own engine queried directly"
     )
     header = (
-        f"{'class':<12}{'path':<14}{'p50':>8}{'p95':>8}{'p99':>8}{'x raw p50':>11}{'matches':>10}"
+        f"{'class':<12}{'path':<19}{'p50':>8}{'p95':>8}{'p99':>8}{'x raw p50':>11}"
+        f"{'x limit':>9}{'matches':>10}"
     )
     print(header)
     print("-" * len(header))
@@ -278,9 +334,11 @@ def main(argv: list[str] | None = None) -> int:
         for path in paths:
             xs = samples[(cls, path)]
             p50 = _pct(xs, 0.5)
+            own = _pct(samples[(cls, limit_of[path])], 0.5)
             print(
-                f"{cls:<12}{path:<14}{p50:8.2f}{_pct(xs, 0.95):8.2f}{_pct(xs, 0.99):8.2f}"
+                f"{cls:<12}{path:<19}{p50:8.2f}{_pct(xs, 0.95):8.2f}{_pct(xs, 0.99):8.2f}"
                 f"{p50 / base if base else float('nan'):10.1f}x"
+                f"{p50 / own if own else float('nan'):8.1f}x"
                 f"{int(statistics.median(hits[cls])):>10}"
             )
     print("targets (issue 7): api p50 <= 5 ms, p99 <= 25 ms; http adds <= 3 ms at p50")

@@ -10,8 +10,9 @@ body text (``NormalizedDocument.text``), end-exclusive, so that
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 # --------------------------------------------------------------------------- read
 
@@ -99,12 +100,76 @@ class Sentence:
     text: str  # == document text[start:end]
 
 
+class SentenceTokens(Sequence[list[Token]]):
+    """The words of each sentence, each sentence's made on first access.
+
+    Tokenizing is most of segmenting's cost and few readers ask for words (the
+    full-text index makes its own terms): ``segment`` hands out this sequence,
+    which calls ``words(sentence_text, lang, start)`` for a sentence the first
+    time its words are read and keeps them. It compares equal to a list of the
+    same token lists, and pickles with what it has made so far.
+    """
+
+    __slots__ = ("_made", "_spans", "_text", "_words")
+
+    def __init__(
+        self,
+        text: str,
+        spans: list[tuple[int, int, str]],
+        words: Callable[[str, str, int], list[Token]],
+    ) -> None:
+        self._text = text
+        self._spans = spans  # (start, end, language) of each sentence
+        self._words = words  # a module-level function, so that the sequence pickles
+        self._made: list[list[Token] | None] = [None] * len(spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    @overload
+    def __getitem__(self, i: int) -> list[Token]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[list[Token]]: ...
+
+    def __getitem__(self, i: int | slice) -> list[Token] | list[list[Token]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._spans)))]
+        made = self._made[i]
+        if made is None:
+            start, end, lang = self._spans[i]
+            made = self._words(self._text[start:end], lang, start)
+            self._made[i] = made
+        return made
+
+    def __iter__(self) -> Iterator[list[Token]]:
+        for i in range(len(self._spans)):
+            yield self[i]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SentenceTokens | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SentenceTokens({list(self)!r})"
+
+    def __getstate__(self) -> tuple[str, list[tuple[int, int, str]], Any, list[Any]]:
+        return (self._text, self._spans, self._words, self._made)
+
+    def __setstate__(self, state: tuple[str, list[tuple[int, int, str]], Any, list[Any]]) -> None:
+        self._text, self._spans, self._words, self._made = state
+
+
 @dataclass(slots=True)
 class SegmentedDocument:
     doc: NormalizedDocument
     paragraphs: list[Paragraph]
     sentences: list[Sentence]
-    tokens: list[list[Token]]  # tokens[i] are the words of sentences[i]
+    # tokens[i] are the words of sentences[i]: a list, or SentenceTokens made on demand
+    tokens: Sequence[list[Token]]
 
     @property
     def text(self) -> str:

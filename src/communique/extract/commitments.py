@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from communique.extract.dates import best_deadline, ru_morph
+from communique.extract.dates import best_deadline, led_by, ru_parse
 from communique.records import Commitment, SegmentedDocument, Sentence
 
 _CUE = {
@@ -49,6 +49,12 @@ _CUE = {
     ),
 }
 
+# Every cue starts with one of these letters. Checked first, they let the regex engine
+# pass over most positions without trying each alternative in turn: the same matches,
+# in half the time (cue scanning runs over every sentence).
+_CUE["en"] = led_by(_CUE["en"], "wsadietnmcru")
+_CUE["ru"] = led_by(_CUE["ru"], "бодупнрс")
+
 # Only the issuing organization's own bodies (and the organization) can bind themselves.
 _ACTOR_KINDS = ["organization", "body"]
 
@@ -60,14 +66,16 @@ def find_commitments(
     cue = _CUE[lang]
     out: list[Commitment] = []
     for sent in seg.sentences:
+        # cues are written with е; the text may spell ё ("проведён"); the length is kept
+        text = sent.text.replace("ё", "е").replace("Ё", "Е") if lang == "ru" else sent.text
+        matches = list(cue.finditer(text))
+        if not matches and lang != "ru":
+            continue  # no cue, no commitment (Russian may still have a bare future verb)
         found = best_deadline(sent.text, lang, doc_date)
         if found is None:
             continue
         # "will be held in 2017" only dates an event; "will be held before the end of 2019"
         # still sets a limit on holding it
-        # cues are written with е; the text may spell ё ("проведён"); the length is kept
-        text = sent.text.replace("ё", "е").replace("Ё", "Е") if lang == "ru" else sent.text
-        matches = list(cue.finditer(text))
         cues = [m.start() for m in matches if found.strong or not _schedules(text, m, lang)]
         if matches and all(_announces(text, m, found, lang) for m in matches):
             continue
@@ -231,13 +239,12 @@ def _ru_future_verbs(text: str) -> list[int]:
     """Offsets of perfective future verbs ("подготовит", "завершат"): Russian states what a
     body will do with the bare future, no auxiliary. A verb that reads as present too
     ("приветствуют", of a two-aspect verb) states a view, and "состоится" only a date."""
-    morph = ru_morph()
     out = []
     for m in re.finditer(r"[а-яё]+", text, re.IGNORECASE):
         word = m.group(0).lower()
         if word in _RU_EVENT_VERBS:
             continue
-        parses = morph.parse(word)
+        parses = ru_parse(word)
         if parses[0].normal_form == "быть":
             continue  # the auxiliary: a cue of its own, already weighed above
         tag = parses[0].tag

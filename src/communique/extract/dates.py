@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
+from communique.knowledge import TextCache
 from communique.records import Mention, SegmentedDocument
 
 YEAR_MIN = 1900
@@ -72,6 +73,7 @@ def _precision(value: str) -> str:
     return {4: "year", 7: "month"}.get(len(value), "day")
 
 
+@lru_cache(maxsize=256)
 def parse_ref(ref: str | None) -> tuple[int, int | None, int | None] | None:
     """(year, month, day) of an ISO reference date of any precision, or None."""
     if not ref:
@@ -222,6 +224,9 @@ class _Rule:
 class _RuleSet:
     rules: tuple[_Rule, ...]
     anchors: dict[str, re.Pattern[str]]
+    # What every match of a rule without an anchor contains (a digit, 年): a text with
+    # neither that nor an anchor hit holds no candidate, and most sentences are such.
+    need: re.Pattern[str] = re.compile(r"\d")
 
 
 def _mk(
@@ -918,7 +923,8 @@ def _zh_rules() -> _RuleSet:
 
     add(rf"(?<![0-9０-９年])(?P<m>{_ZM})\s*月\s*(?P<d>{_ZD})\s*[日号]", md)
     _add_numeric(add)
-    return _RuleSet(tuple(rules), {})
+    # every rule above names a year (年), a month (月) or is written in digits
+    return _RuleSet(tuple(rules), {}, re.compile(r"[年月]|\d"))
 
 
 # ------------------------------------------------------------------ API
@@ -937,21 +943,37 @@ def _rules(lang: str) -> _RuleSet:
 _FORWARD = 48
 
 
-def _candidates(text: str, lang: str, ref: str | None) -> Iterator[_Cand]:
-    ref_t = parse_ref(ref)
+def _rule_matches(text: str, lang: str) -> list[tuple[_Handler, re.Match[str]]]:
+    """Every rule's matches in ``text``, in rule order, with the handler that reads each.
+
+    Handlers alone depend on the reference date, so one regex pass serves every
+    reference a text is read with (the document's date; none, for malformed spans)."""
     ruleset = _rules(lang)
     hits = {name: [m.span() for m in pat.finditer(text)] for name, pat in ruleset.anchors.items()}
+    if not any(hits.values()) and ruleset.need.search(text) is None:
+        return []
     n = len(text)
+    out: list[tuple[_Handler, re.Match[str]]] = []
     for rule in ruleset.rules:
         if rule.anchor is None:
             matches: Iterator[re.Match[str]] = rule.pattern.finditer(text)
         else:
             name, _, lead = rule.anchor.partition("@")
-            matches = _windowed(rule.pattern, text, hits[name], n, int(lead or 0))
-        for m in matches:
-            cand = rule.handler(m, ref_t)
-            if cand is not None:
-                yield cand
+            spans = hits[name]
+            if not spans:
+                continue
+            matches = _windowed(rule.pattern, text, spans, n, int(lead or 0))
+        handler = rule.handler
+        out.extend((handler, m) for m in matches)
+    return out
+
+
+def _candidates(text: str, lang: str, ref: str | None) -> Iterator[_Cand]:
+    ref_t = parse_ref(ref)
+    for handler, m in _rule_matches(text, lang):
+        cand = handler(m, ref_t)
+        if cand is not None:
+            yield cand
 
 
 def _windowed(
@@ -973,17 +995,51 @@ def _windowed(
                 yield m
 
 
+class _TextDates:
+    """One text's rule matches and, per reference date, its scan."""
+
+    __slots__ = ("matches", "scans")
+
+    def __init__(self, matches: list[tuple[_Handler, re.Match[str]]]) -> None:
+        self.matches = matches
+        self.scans: dict[str | None, tuple[_Cand, ...]] = {}
+
+
+# Extraction reads the same document text several times (its dates, instruments,
+# malformed dates) and link rules read the same sentences again: one scan each.
+_SCANS: TextCache[tuple[str, str], _TextDates] = TextCache(entries=1024)
+
+
 def _scan(text: str, lang: str, ref: str | None) -> list[_Cand]:
     """Leftmost-longest non-overlapping candidates, malformed spans included so that a
     broken date is not re-read as a shorter valid one (``1972年9年11日`` is not ``1972``)."""
-    cands = sorted(_candidates(text, lang, ref), key=lambda c: (c.start, -(c.end - c.start)))
-    out: list[_Cand] = []
-    last_end = -1
-    for c in cands:
-        if c.start >= last_end:
-            out.append(c)
-            last_end = c.end
-    return out
+    key = (text, lang)
+    entry = _SCANS.get(key)
+    if entry is None:
+        entry = _TextDates(_rule_matches(text, lang))
+        _SCANS.put(key, entry, len(text))
+    if not entry.matches:
+        return []
+    got = entry.scans.get(ref)
+    if got is None:
+        ref_t = parse_ref(ref)
+        cands = [c for h, m in entry.matches if (c := h(m, ref_t)) is not None]
+        cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
+        out: list[_Cand] = []
+        last_end = -1
+        for c in cands:
+            if c.start >= last_end:
+                out.append(c)
+                last_end = c.end
+        got = tuple(out)
+        entry.scans[ref] = got
+    return list(got)
+
+
+def clear_caches() -> None:
+    """Forget every text's scan and deadlines (see ``communique.extract.clear_caches``)."""
+    _SCANS.clear()
+    _DEADLINES.clear()
 
 
 def find_dates(text: str, lang: str, ref: str | None = None) -> list[DateMatch]:
@@ -1051,6 +1107,20 @@ _RU_CUE = re.compile(
     r"|(?<!\w)(?:весной|летом|осенью|зимой))\s+)$",
     re.IGNORECASE,
 )
+
+
+def led_by(pattern: re.Pattern[str], initials: str) -> re.Pattern[str]:
+    """``pattern`` behind a look-ahead on the letters all its matches start with.
+
+    ``re`` tries every alternative of a long alternation at every position; the
+    look-ahead rejects most positions at once. Same matches (the caller lists
+    the initials of every alternative), several times faster."""
+    return re.compile(f"(?=[{initials}])" + pattern.pattern, pattern.flags)
+
+
+# The cues are searched for in the words before every date of every sentence.
+_EN_CUE = led_by(_EN_CUE, "nbutpadiwlos")
+_RU_CUE = led_by(_RU_CUE, "дквптчнлоз")
 _EVENT_EN = re.compile(
     r"(?:\b(?P<prep>by|at|before|to|prior\s+to|ahead\s+of|in\s+time\s+for|for\s+approval\s+(?:by|at))\s+)?"
     r"\b(?P<np>the\s+(?:(?P<next>next|forthcoming|upcoming|coming|following|subsequent)|"
@@ -1321,8 +1391,24 @@ def _duration_deadlines(text: str, lang: str, ref: str | None) -> Iterator[Deadl
             yield Deadline(day, m.start(), m.end(), m.group(0))
 
 
+# Commitments ask for every sentence's limits; a document repeats sentences
+# (formulas, lists) and a batch repeats formulas across documents.
+_DEADLINES: TextCache[tuple[str, str, str | None], tuple[Deadline, ...]] = TextCache(
+    entries=4096, chars=1_000_000
+)
+
+
 def find_deadlines(text: str, lang: str, ref: str | None) -> list[Deadline]:
     """Every time limit in ``text`` that is not already past at ``ref``."""
+    key = (text, lang, ref)
+    got = _DEADLINES.get(key)
+    if got is None:
+        got = tuple(_find_deadlines(text, lang, ref))
+        _DEADLINES.put(key, got, len(text))
+    return list(got)
+
+
+def _find_deadlines(text: str, lang: str, ref: str | None) -> list[Deadline]:
     dates = find_dates(text, lang, ref)
     out: list[Deadline] = list(_duration_deadlines(text, lang, ref))
     if lang == "zh":
@@ -1357,17 +1443,23 @@ def find_deadlines(text: str, lang: str, ref: str | None) -> list[Deadline]:
     return kept
 
 
-@lru_cache(maxsize=1)
 def ru_morph() -> Any:
-    """The Russian morphological analyzer (loaded once, on first use)."""
-    import pymorphy3
+    """The Russian morphological analyzer (shared with segmenting, loaded once)."""
+    from communique.segment.words import _analyzer
 
-    return pymorphy3.MorphAnalyzer()
+    return _analyzer()
+
+
+def ru_parse(word: str) -> tuple[Any, ...]:
+    """The analyzer's parses of ``word``, likeliest first, cached across components."""
+    from communique.segment.words import ru_parse as parse
+
+    return parse(word)
 
 
 def ru_is_verb(word: str) -> bool:
     """Whether a Russian word's likeliest reading is a verb or an infinitive."""
-    tag = ru_morph().parse(word.lower())[0].tag
+    tag = ru_parse(word.lower())[0].tag
     return "VERB" in tag or "INFN" in tag
 
 
@@ -1533,6 +1625,7 @@ __all__ = [
     "Deadline",
     "Malformed",
     "best_deadline",
+    "clear_caches",
     "date_mentions",
     "day_before",
     "find_dates",
@@ -1540,9 +1633,11 @@ __all__ = [
     "find_malformed_dates",
     "first_day",
     "last_day",
+    "led_by",
     "parse_deadline",
     "parse_ref",
     "ru_is_verb",
     "ru_morph",
+    "ru_parse",
     "season_end",
 ]

@@ -528,10 +528,10 @@ def _is_place_name(kb: Knowledge, name: str, lang: str) -> bool:
     if not words:
         return True
     if lang == "ru" and not _INITIAL.match(name):
-        from communique.extract.dates import ru_morph
+        from communique.extract.dates import ru_parse
 
         def placelike(word: str) -> bool:
-            tag = ru_morph().parse(word)[0].tag
+            tag = ru_parse(word)[0].tag
             return ("Geox" in tag or "Orgn" in tag) and "Surn" not in tag and "Name" not in tag
 
         return all(placelike(w) for w in words)
@@ -1045,9 +1045,9 @@ def _ru_stem(name: str) -> str:
 
 
 def _ru_surname_nominative(word: str) -> str | None:
-    from communique.extract.dates import ru_morph
+    from communique.extract.dates import ru_parse
 
-    for parse in ru_morph().parse(word):
+    for parse in ru_parse(word):
         tag = parse.tag
         if "Surn" in tag and "gent" in tag and "sing" in tag:
             form = parse.inflect({"nomn"})
@@ -1083,7 +1083,10 @@ def _persons_anywhere(
             out.extend(_zh_persons(seg, kb, sent.start, sent.end, s_text, covered))
             continue
         heads = _RU_ROLE_HEAD if lang == "ru" else _EN_ROLE_HEAD
-        states = _states(kb, s_text, lang, sent.start)
+        # states are read only inside brackets ("Zhang Deguang (China)"): a sentence
+        # without any needs no scan
+        has_paren = "(" in s_text or "（" in s_text
+        states = _states(kb, s_text, lang, sent.start) if has_paren else []
         last_end = sent.start
         for h in heads.finditer(s_text):
             start = sent.start + h.start()
@@ -1182,11 +1185,11 @@ def _zh_persons(
     s_text: str,
     covered: list[tuple[int, int]],
 ) -> list[Person]:
-    states = _states(kb, s_text, "zh", s_start)
     out: list[Person] = []
     pos = s_start
     if not re.search(_ZH_ROLE_END, s_text):
         return out
+    states = _states(kb, s_text, "zh", s_start)
     for m in re.finditer(_ZH_ROLE_END, s_text):
         abs_end = s_start + m.end()
         if abs_end <= pos or any(cs <= abs_end < ce for cs, ce in covered):

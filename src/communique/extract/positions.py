@@ -131,10 +131,9 @@ def stance_cue(text: str, lang: str, lemmas: list[str] | None = None) -> str | N
 
 
 def _ru_lemmas(text: str) -> list[str]:
-    from communique.knowledge import _morph
+    from communique.segment.words import ru_parse
 
-    morph = _morph()
-    return [morph.parse(w.lower())[0].normal_form for w in _RU_WORD.findall(text)]
+    return [ru_parse(w.lower())[0].normal_form for w in _RU_WORD.findall(text)]
 
 
 def _sentence_lemmas(seg: SegmentedDocument, sentence: Sentence) -> list[str] | None:

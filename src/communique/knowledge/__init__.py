@@ -39,14 +39,16 @@ import csv
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import ahocorasick
 
-__all__ = ["Entry", "Knowledge", "KnowledgeMatch", "load"]
+__all__ = ["Entry", "Knowledge", "KnowledgeMatch", "TextCache", "load"]
 
 PACK_DIR = Path(__file__).resolve().parent
 
@@ -267,6 +269,7 @@ class Knowledge:
         self.issues = {c: e for c, e in entries.items() if e.kind == "issue"}
         self.regions = {c: e for c, e in entries.items() if e.kind == "region"}
         self._matchers: dict[str, _Matcher] = {}
+        self._scans: TextCache[tuple[str, str], _Scan] = TextCache()
 
     # ------------------------------------------------------------------ lookups
 
@@ -328,26 +331,38 @@ class Knowledge:
         wanted = set(kinds) if kinds is not None else set(KINDS)
         if not text:
             return []
-        groups = {g for g, ks in _GROUPS.items() if ks & wanted}
-        by_group: dict[str, list[_Raw]] = {g: [] for g in groups}
-        plausible = self._plausible
-        for r in self._matcher(lang).raw_matches(text):
-            c = r[2]
-            bucket = by_group.get(c.group)
-            if bucket is not None and (c.trusted or plausible(text, r)):
-                bucket.append(r)
+        scan = self._scan(text, lang)
         out: list[KnowledgeMatch] = []
-        for group in _GROUPS:
-            if group not in by_group:
+        for group, group_kinds in _GROUPS.items():
+            if group_kinds.isdisjoint(wanted):
                 continue
-            for r in self._select(text, by_group[group], organization):
-                if r[2].kind in wanted:
-                    c = r[2]
-                    out.append(
-                        KnowledgeMatch(c.kind, c.code, r[0], r[1], text[r[0] : r[1]], c.form)
-                    )
+            out.extend(m for m in scan.selected(self, group, organization) if m.kind in wanted)
         out.sort(key=lambda m: m.start)  # stable: at one start, names before offices and issues
         return out
+
+    def clear_cache(self) -> None:
+        """Forget the matches of every text seen so far (benchmarks, between passes)."""
+        self._scans.clear()
+
+    def _scan(self, text: str, lang: str) -> _Scan:
+        """The plausible candidates of one text, computed once however many components ask.
+
+        Every extractor asks for its own kinds over the same document and sentence
+        texts; the automaton pass and the surface checks depend on the text alone.
+        """
+        script = lang if lang in ("zh", "ru") else "en"
+        key = (script, text)
+        scan = self._scans.get(key)
+        if scan is None:
+            by_group: dict[str, list[_Raw]] = {g: [] for g in _GROUPS}
+            plausible = self._plausible
+            for r in self._matcher(lang).raw_matches(text):
+                c = r[2]
+                if c.trusted or plausible(text, r):
+                    by_group[c.group].append(r)
+            scan = _Scan(text, by_group)
+            self._scans.put(key, scan, len(text))
+        return scan
 
     def find_within(
         self, text: str, lang: str, start: int, end: int, codes: Iterable[str]
@@ -473,6 +488,85 @@ def _all_caps_around(text: str, start: int, end: int) -> bool:
     window = text[max(0, start - 40) : end + 40]
     letters = [ch for ch in window if ch.isalpha()]
     return len(letters) > 8 and all(ch.isupper() for ch in letters)
+
+
+class _Scan:
+    """One text's plausible candidates by group, and the selections made from them."""
+
+    __slots__ = ("_selected", "raw", "text")
+
+    def __init__(self, text: str, raw: dict[str, list[_Raw]]) -> None:
+        self.text = text
+        self.raw = raw
+        self._selected: dict[tuple[str, str | None], tuple[KnowledgeMatch, ...]] = {}
+
+    def selected(
+        self, kb: Knowledge, group: str, organization: str | None
+    ) -> tuple[KnowledgeMatch, ...]:
+        key = (group, organization)
+        got = self._selected.get(key)
+        if got is None:
+            text = self.text
+            # _select sorts in place: the cached candidates stay in automaton order
+            got = tuple(
+                KnowledgeMatch(r[2].kind, r[2].code, r[0], r[1], text[r[0] : r[1]], r[2].form)
+                for r in kb._select(text, list(self.raw[group]), organization)
+            )
+            self._selected[key] = got
+        return got
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class TextCache(Generic[K, V]):
+    """A least-recently-used cache of results computed from texts, bounded both in entries
+    and in the characters of the texts it keeps alive, so that a run of large documents
+    cannot hold more than a few megabytes. Safe to share between threads."""
+
+    def __init__(self, entries: int = 512, chars: int = 2_000_000) -> None:
+        self._entries = entries
+        self._chars = chars
+        self._size = 0
+        self._data: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None:
+                return None
+            self._data.move_to_end(key)
+            return hit[0]
+
+    def put(self, key: K, value: V, chars: int) -> None:
+        if chars > self._chars:
+            return
+        with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._size -= old[1]
+            self._data[key] = (value, chars)
+            self._size += chars
+            while len(self._data) > self._entries or self._size > self._chars:
+                _, (_, n) = self._data.popitem(last=False)
+                self._size -= n
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self._size = 0
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a copy (a pickled pack sent to a worker) starts empty; locks do not pickle
+        return {"_entries": self._entries, "_chars": self._chars}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["_entries"], state["_chars"])  # type: ignore[misc]
 
 
 # ---------------------------------------------------------------------- matchers
@@ -607,11 +701,17 @@ def _jieba_bounds(text: str) -> set[int]:
     return bounds
 
 
-@functools.cache
 def _morph() -> Any:
-    import pymorphy3
+    """The Russian analyzer, shared with segmenting (one dictionary in memory)."""
+    from communique.segment.words import _analyzer
 
-    return pymorphy3.MorphAnalyzer()
+    return _analyzer()
+
+
+def _ru_parse(word: str) -> tuple[Any, ...]:
+    from communique.segment.words import ru_parse
+
+    return ru_parse(word)
 
 
 class _RussianMatcher(_Matcher):
@@ -637,7 +737,7 @@ class _RussianMatcher(_Matcher):
             if low.isdigit() or not re.match(r"[а-я]", low):
                 lemma = low
             else:
-                lemma = _morph().parse(low)[0].normal_form.replace("ё", "е")
+                lemma = _ru_parse(low)[0].normal_form.replace("ё", "е")
             self._lemmas[low] = lemma
         return lemma
 

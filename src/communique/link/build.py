@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from communique.link.rules import DocumentLinks, document_links
 
 # Raise when the rules change what they produce: every document is then rebuilt.
-VERSION = 7
+VERSION = 12
 
 T = TypeVar("T")
 

@@ -69,8 +69,40 @@ def positions(store: Any, issue: str, *, organization: str | None = None) -> lis
 # ------------------------------------------------------------------ formulas
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
-_N = 3
-_NAME_KINDS = ("state", "organization", "body", "city")
+_MIN_WORDS = 2
+_MAX_WORDS = 8
+# An occurrence joined from overlapping phrases longer than this is a repeated
+# passage (a paragraph copied from year to year), not a formula: its core is kept.
+_MAX_JOINED = 10
+# Cities stay: "Shanghai spirit" is a formula; a city in a meeting's place is procedure.
+_NAME_KINDS = ("state", "organization", "body", "office")
+# Between two words of one formula: list punctuation and a few stop words, never a
+# clause or sentence break, a bracket, a quotation or a number.
+_BREAK = re.compile(r"[.;:!?()\[\]{}\"«»“”„。；：！？（）《》「」【】\d]")
+_MAX_GAP = 24
+# The genre's procedure ("the next meeting was held", "下次会议前", "принять участие в
+# заседании") recurs in every document and is no political formula.
+# So are its verbs of saying and deciding ("the ministers noted", "们重申",
+# "поручили не позднее") and its deadlines and drafts.
+_PROCEDURE = frozenset(
+    """meeting meetings held hold session sessions next took take part participate
+    participated attended attend chaired chair chairmanship presidency regular forthcoming
+    venue date agenda delegation delegations report reports noted note informed affairs
+    expressed express stressed stress reaffirmed reaffirm welcomed welcome agreed agree
+    instructed instruct tasked decided decide emphasized underlined believe believed
+    later before end draft drafts prepare prepared submit submitted documents document
+    们 号 会议 举行 下次 出席 主持 参加 会晤 届 本次 代表团 团长 期间 前 商定 责成 认为
+    指出 重申 支持 强调 欢迎 表示 同意 决定 提交 关于 起草 草案 文件 审议 成立 今年 组织
+    заседание совещание встреча состояться проводить провести принять участие прийти
+    очередной следующий делегация глава возглавлять председательствовать председательство
+    подтвердить отметить выразить приветствовать поручить договориться подчеркнуть
+    согласовать согласование поздний позднее проект подготовить документ представить
+    рассмотреть решение заявить считать press release информационный сообщение
+    新闻公报 公报 出席会议 有关 问题""".split()
+)
+# A wording may add this many words to its formula ("international terrorism,
+# separatism and extremism"); more is the sentence around it, not the formula.
+_MAX_EXTRA = 2
 
 
 @dataclass(slots=True)
@@ -94,32 +126,44 @@ class Formula:
         occ = sorted(self.occurrences, key=lambda o: (o.date or "", o.sha256, o.span[0]))
         variants: list[dict[str, Any]] = []
         changes: list[dict[str, Any]] = []
+        seen: dict[str, dict[str, Any]] = {}
         last: str | None = None
         for o in occ:
-            norm = o.text.lower()
-            if norm != last:
-                if last is not None:
-                    changes.append(
-                        {
-                            "date": o.date,
-                            "file": o.file,
-                            "from": last,
-                            "to": norm,
-                            "diff": word_diff(last, norm),
-                        }
-                    )
-                last = norm
-            if not variants or variants[-1]["text"] != norm:
-                variants.append({"text": norm, "first": o.date, "file": o.file})
+            norm = _norm(o.text)
+            if last is not None and norm != last:
+                changes.append(
+                    {
+                        "date": o.date,
+                        "file": o.file,
+                        "from": last,
+                        "to": norm,
+                        "diff": word_diff(last, norm),
+                    }
+                )
+            last = norm
+            v = seen.get(norm)
+            if v is None:
+                v = seen[norm] = {"text": norm, "first": o.date, "last": o.date, "file": o.file}
+                v["documents"] = 0
+                variants.append(v)
+            v["last"] = o.date
+            v["documents"] += 1
+        years = sorted({o.date[:4] for o in occ if o.date})
         return {
             "formula": self.words,
             "language": self.language,
             "documents": len({o.sha256 for o in occ}),
+            "dates": len({o.date for o in occ if o.date}),
+            "years": [years[0], years[-1]] if years else [],
             "first": _occ(occ[0]) if occ else None,
             "last": _occ(occ[-1]) if occ else None,
             "variants": variants,
             "changes": changes,
         }
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def _occ(o: _Occurrence) -> dict[str, Any]:
@@ -134,8 +178,12 @@ def _occ(o: _Occurrence) -> dict[str, Any]:
 
 
 def word_diff(a: str, b: str) -> list[str]:
-    """Word-level diff: "-word" removed, "+word" added, "=word" kept."""
-    wa, wb = a.split(), b.split()
+    """Word-level diff: "-word" removed, "+word" added, "=word" kept.
+
+    Words are split on spaces, and Chinese (no spaces) character by character, so
+    "下次会议前" → "下次元首理事会会议前" shows only what was added.
+    """
+    wa, wb = _diff_units(a), _diff_units(b)
     out: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_opcodes():
         if op == "equal":
@@ -143,6 +191,16 @@ def word_diff(a: str, b: str) -> list[str]:
         else:
             out.extend("-" + w for w in wa[i1:i2])
             out.extend("+" + w for w in wb[j1:j2])
+    return out
+
+
+def _diff_units(text: str) -> list[str]:
+    out: list[str] = []
+    for w in text.split():
+        if any("\u3400" <= ch <= "\u9fff" for ch in w):
+            out.extend(w)
+        else:
+            out.append(w)
     return out
 
 
@@ -159,10 +217,58 @@ def _content(text: str, lang: str, base: int) -> list[tuple[str, int, int]]:
     return out
 
 
+def _segments(
+    text: str, base: int, lang: str, masked: list[tuple[int, int]]
+) -> list[list[tuple[str, int, int]]]:
+    """Runs of content words that may belong to one formula (names and breaks cut them)."""
+    runs: list[list[tuple[str, int, int]]] = []
+    cur: list[tuple[str, int, int]] = []
+    for tok in _content(text, lang, base):
+        if any(x < tok[2] and tok[1] < y for x, y in masked):
+            if cur:
+                runs.append(cur)
+            cur = []
+            continue
+        if cur:
+            gap = text[cur[-1][2] - base : tok[1] - base]
+            if len(gap) > _MAX_GAP or _BREAK.search(gap):
+                runs.append(cur)
+                cur = []
+        cur.append(tok)
+    if cur:
+        runs.append(cur)
+    return [r for r in runs if len(r) >= _MIN_WORDS]
+
+
+def _grams(run: list[tuple[str, int, int]]) -> list[tuple[tuple[str, ...], int, int]]:
+    out = []
+    for n in range(_MIN_WORDS, _MAX_WORDS + 1):
+        for i in range(len(run) - n + 1):
+            g = run[i : i + n]
+            out.append((tuple(t[0] for t in g), g[0][1], g[-1][2]))
+    return out
+
+
+def _procedural(gram: tuple[str, ...]) -> bool:
+    if 2 * sum(w in _PROCEDURE for w in gram) >= len(gram):
+        return True
+    # one-character Chinese words (上, 国, 有) carry no formula by themselves
+    return sum(len(w) >= 2 for w in gram) < _MIN_WORDS
+
+
 def formulas(
     store: Any, *, min_documents: int = 2, limit: int | None = 50, language: str | None = None
 ) -> list[dict[str, Any]]:
-    """Recurring formulas with first/last appearance and the diffs of each change of wording."""
+    """Recurring political formulas with first/last appearance and each change of wording.
+
+    A formula is a short run of content words (2–8; names of states, bodies,
+    offices, persons and places excluded) found in ``min_documents`` documents or
+    more of one language. Phrases contained in a longer one found in the same
+    documents are dropped (the longer says it all); phrases overlapping in the same
+    sentences are one formula, its wording in each document a variant, each change
+    of variant in date order a word-level diff of the formula's span only. Ranked by
+    the number of meeting dates, then years spanned, then documents.
+    """
     from communique.knowledge import load
 
     kb = load()
@@ -174,57 +280,86 @@ def formulas(
         )
         if language is None or lang == language
     }
+    persons: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for doc_id, sidx, start, end in conn.execute(
+        "SELECT doc_id, sentence, start, \"end\" FROM mentions WHERE kind = 'person'"
+    ):
+        persons[(doc_id, sidx)].append((start, end))
 
-    def sentences(doc_id: int, lang: str, org: str | None) -> list[Any]:
+    def segments(doc_id: int, lang: str, org: str | None) -> list[Any]:
         out = []
         for idx, start, text in conn.execute(
             "SELECT idx, start, text FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,)
         ):
-            names = [
+            masked = [
                 (m.start + start, m.end + start)
                 for m in kb.find(text, lang, _NAME_KINDS, organization=org)
-            ]
-            toks = [
-                t
-                for t in _content(text, lang, start)
-                if not any(x <= t[1] and t[2] <= y for x, y in names)
-            ]
-            out.append((idx, toks))
+            ] + persons.get((doc_id, idx), [])
+            out.append((idx, _segments(text, start, lang, masked)))
         return out
 
-    # pass 1: in how many documents each content trigram occurs (tokens are
-    # recomputed in pass 2 rather than held: memory stays at the counts)
+    # pass 1: in how many documents each phrase occurs (recomputed in pass 2, not held)
     df: dict[tuple[str, tuple[str, ...]], int] = defaultdict(int)
-    for doc_id, (_name, _sha, _date, lang, org) in sorted(docs.items()):
+    for doc_id, (_n, _s, _d, lang, org) in sorted(docs.items()):
         seen: set[tuple[str, ...]] = set()
-        for _idx, toks in sentences(doc_id, lang, org):
-            for i in range(len(toks) - _N + 1):
-                seen.add(tuple(t[0] for t in toks[i : i + _N]))
+        for _idx, runs in segments(doc_id, lang, org):
+            for run in runs:
+                seen.update(g for g, _a, _b in _grams(run))
         for g in seen:
             df[(lang, g)] += 1
+    recurring = {k: n for k, n in df.items() if n >= min_documents and not _procedural(k[1])}
+    del df
+    # a phrase inside a longer recurring phrase of the same documents adds nothing
+    covered: set[tuple[str, tuple[str, ...]]] = set()
+    for (lang, g), n in recurring.items():
+        if len(g) > _MIN_WORDS:
+            for sub in (g[1:], g[:-1]):
+                if recurring.get((lang, sub)) == n:
+                    covered.add((lang, sub))
+    kept = {k for k in recurring if k not in covered}
 
-    def recurring(lang: str, toks: list[tuple[str, int, int]]) -> bool:
-        return df.get((lang, tuple(t[0] for t in toks)), 0) >= min_documents
+    # near-duplicates: a longer phrase is a wording of the commonest phrase inside it
+    # ("international terrorism, separatism, extremism" of "terrorism, separatism and
+    # extremism"); joining only phrases that contain the core keeps spans short
+    core: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]]] = {}
+    for lang, g in kept:
+        best = (lang, g)
+        for n in range(_MIN_WORDS, len(g)):
+            for i in range(len(g) - n + 1):
+                sub = (lang, g[i : i + n])
+                if sub in kept and (recurring[sub], len(sub[1])) > (
+                    recurring[best],
+                    len(best[1]),
+                ):
+                    best = sub
+        core[(lang, g)] = best
+    # two formulas side by side in the same documents ("openness and non-alliance and
+    # non-interference in internal affairs") make one long phrase; what lies beyond the
+    # core is a formula of its own when it recurs
+    for (lang, g), (_l, c) in list(core.items()):
+        if len(g) - len(c) <= _MAX_EXTRA:
+            continue
+        at = next(i for i in range(len(g) - len(c) + 1) if g[i : i + len(c)] == c)
+        for part in (g[:at], g[at + len(c) :]):
+            k = (lang, part)
+            if len(part) >= _MIN_WORDS and k in recurring and k not in core:
+                core[k] = k
 
-    # pass 2: where each recurring trigram occurs; trigrams that always occur
-    # together (the same sentences) are one formula, their spans joined
-    where: dict[tuple[str, tuple[str, ...]], dict[tuple[int, int], tuple[int, int]]] = {}
-    for doc_id, (_name, _sha, _date, lang, org) in sorted(docs.items()):
-        for idx, toks in sentences(doc_id, lang, org):
-            for i in range(len(toks) - _N + 1):
-                gram = toks[i : i + _N]
-                if not recurring(lang, gram):
-                    continue
-                spans = where.setdefault((lang, tuple(t[0] for t in gram)), {})
-                a, b = spans.get((doc_id, idx), (gram[0][1], gram[-1][2]))
-                spans[(doc_id, idx)] = (min(a, gram[0][1]), max(b, gram[-1][2]))
-    together: dict[tuple[str, frozenset[tuple[int, int]]], dict[tuple[int, int], tuple[int, int]]]
-    together = {}
-    for (lang, _gram), spans in where.items():
-        joined = together.setdefault((lang, frozenset(spans)), {})
-        for k, (a, b) in spans.items():
-            x, y = joined.get(k, (a, b))
-            joined[k] = (min(a, x), max(b, y))
+    # pass 2: where the kept phrases occur, joined around their core's occurrence
+    spans: dict[tuple[str, tuple[str, ...]], dict[int, tuple[int, int, int]]] = defaultdict(dict)
+    for doc_id, (_n, _s, _d, lang, org) in sorted(docs.items()):
+        for idx, runs in segments(doc_id, lang, org):
+            for run in runs:
+                for g, a, b in _grams(run):
+                    c = core.get((lang, g))
+                    if c is None or len(g) - len(c[1]) > _MAX_EXTRA:
+                        continue
+                    cur = spans[c].get(doc_id)
+                    if cur is None:
+                        spans[c][doc_id] = (idx, a, b)
+                    elif cur[0] == idx and a < cur[2] and cur[1] < b:
+                        spans[c][doc_id] = (idx, min(a, cur[1]), max(b, cur[2]))
+
     bodies: dict[int, str] = {}
 
     def body(doc_id: int) -> str:
@@ -234,21 +369,27 @@ def formulas(
             ).fetchone()[0]
         return bodies[doc_id]
 
-    found: dict[tuple[str, str], Formula] = {}
-    for (lang, _sig), spans in together.items():
-        occ = []
-        for (doc_id, idx), (a, b) in spans.items():
+    found: list[Formula] = []
+    for (lang, words), per_doc in spans.items():
+        f = Formula(" ".join(words), lang)
+        for doc_id, (idx, a, b) in per_doc.items():
             name, sha, date, _lang, _org = docs[doc_id]
-            occ.append(_Occurrence(name, sha, date, lang, idx, (a, b), body(doc_id)[a:b]))
-        occ.sort(key=lambda o: (o.date or "", o.sha256, o.span[0]))
-        words = " ".join(w for w, _, _ in _content(occ[0].text, lang, 0))
-        f = found.setdefault((lang, words), Formula(words, lang))
-        f.occurrences.extend(occ)
-    result = [f.to_dict() for f in found.values()]
+            text = body(doc_id)[a:b]
+            if len(_content(text, lang, 0)) > _MAX_JOINED:
+                continue  # a repeated passage in this document, not a wording of the formula
+            f.occurrences.append(_Occurrence(name, sha, date, lang, idx, (a, b), text))
+        found.append(f)
+    result = [f.to_dict() for f in found if f.occurrences]
     result = [r for r in result if r["documents"] >= min_documents]
-    # formulas whose wording changed first, then the most widespread
     result.sort(
-        key=lambda r: (not r["changes"], -r["documents"], r["first"]["date"] or "", r["formula"])
+        key=lambda r: (
+            -r["dates"],
+            # a formula is a fixed phrase of some length; two words are more often a topic
+            -min(len(r["formula"].split()), 3),
+            -(int(r["years"][-1]) - int(r["years"][0]) if r["years"] else 0),
+            -r["documents"],
+            r["formula"],
+        )
     )
     return result[:limit] if limit else result
 

@@ -26,6 +26,7 @@ instrument promised, and content terms. Status:
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,7 @@ class Evidence:
     span: tuple[int, int]
     score: float
     shared: list[str]
+    reason: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +72,7 @@ class Evidence:
             "span": list(self.span),
             "score": round(self.score, 2),
             "shared": self.shared,
+            "reason": self.reason,
         }
 
 
@@ -90,6 +93,8 @@ class Followup:
     timing: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
     superseded_by: dict[str, Any] | None = None
+    # the same promise in the other language versions of its text (one status for all)
+    versions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +113,7 @@ class Followup:
             "timing": self.timing,
             "evidence": [e.to_dict() for e in self.evidence],
             "superseded_by": self.superseded_by,
+            "versions": self.versions,
         }
 
 
@@ -165,34 +171,109 @@ def _promises(conn: Any) -> list[_Promise]:
     return out
 
 
-def _score(p: _Promise, ev_kind: str, ev_attrs: dict[str, Any], shared: list[str]) -> float:
-    codes = [k for k in shared if k.startswith("c:")]
+# What a shared knowledge code is worth: a body, office, instrument or issue names the
+# matter; a state or city only says where or who.
+_CODE_WEIGHT = {"body": 2.0, "office": 2.0, "instrument": 2.0, "issue": 1.5, "organization": 1.5}
+_PLACE_WEIGHT = 1.0
+
+
+@dataclass(slots=True)
+class _Ctx:
+    """What scoring needs beyond the pair: key frequencies and the knowledge pack."""
+
+    total: int  # evidence rows in the promise's language (terms are per language)
+    df: dict[str, int]
+    kb: Any
+
+    def term_weight(self, key: str) -> float:
+        # a term in many evidence sentences ("council", "work", 合作) says little
+        n = max(self.total, 20)
+        df = max(1, self.df.get(key, 1))
+        return max(0.0, min(1.0, math.log(n / df) / math.log(n)))
+
+    def code_weight(self, code: str) -> tuple[float, str]:
+        entry = self.kb.entry(code)
+        kind = entry.kind if entry is not None else "other"
+        return _CODE_WEIGHT.get(kind, _PLACE_WEIGHT), kind
+
+
+def _score(
+    p: _Promise,
+    ev_kind: str,
+    ev_attrs: dict[str, Any],
+    shared: list[str],
+    ctx: _Ctx,
+    at_meeting: str | None,
+) -> tuple[float, dict[str, Any]]:
+    """How strongly a later sentence reports the promise done, and why (shown in the JSON)."""
+    codes = [k[2:] for k in shared if k.startswith("c:")]
     terms = [k for k in shared if k.startswith("t:")]
-    kinds = [k for k in shared if k.startswith("k:")]
+    kinds = [k[2:] for k in shared if k.startswith("k:")]
     offices = set(p.attrs.get("offices", []))
     acts = set(p.attrs.get("actions", []))
     if ev_kind == "office":
         # An office the promise speaks of is now held: only a promise to create or
         # rename a post ("renaming ... to that of the Secretary General") is kept by it.
-        if any(c[2:] in offices for c in codes) and acts & {"rename", "establish"}:
-            return 10.0
-        return 0.0
+        held = [c for c in codes if c in offices]
+        if held and acts & {"rename", "establish"}:
+            return 10.0, {"office_now_held": held, "promised_action": sorted(acts)}
+        return 0.0, {}
+    weighted_codes = [(c, *ctx.code_weight(c)) for c in codes]
+    matter = [c for c, _w, kind in weighted_codes if kind in _CODE_WEIGHT]
+    code_score = sum(w for _c, w, _k in weighted_codes)
+    term_score = sum(ctx.term_weight(k) for k in terms)
+    named_kinds = [k for k in kinds if k != "document"]
+    reason: dict[str, Any] = {
+        "codes": [{"code": c, "kind": k} for c, _w, k in weighted_codes],
+        "instrument_kinds": kinds,
+        "terms": [k[2:] for k in terms if ctx.term_weight(k) >= 0.5],
+    }
     if ev_kind == "instrument":
-        if not kinds or ("conclude" not in acts and "establish" not in acts):
-            return 0.0
-        return 3.0 * len(kinds) + 2.0 * len(codes) + 1.0 * len(terms)
-    # a report in a sentence: what it shares, and whether it is about the promised action
-    score = 2.0 * len(codes) + 1.0 * len(terms) + 1.0 * len(kinds)
-    if acts & set(ev_attrs.get("actions", [])):
-        score += 2.0
-    return score
+        if "conclude" not in acts and "establish" not in acts:
+            return 0.0, {}
+        if not named_kinds and not (matter or at_meeting):
+            return 0.0, {}  # "legal documents" alone is met only by the matter or the meeting
+        reason["promised_action"] = sorted(acts & {"conclude", "establish"})
+        score = 3.0 * len(named_kinds) + 1.0 * (len(kinds) - len(named_kinds))
+        score += code_score + 1.5 * term_score + (4.0 if at_meeting else 0.0)
+        if at_meeting:
+            reason["at_promised_meeting"] = at_meeting
+        return score, reason
+    # A report in a sentence: it must name the matter (a body, office, issue or the
+    # promised instrument) and report the promised kind of action, not only share words.
+    common_acts = sorted(acts & set(ev_attrs.get("actions", [])))
+    strong_terms = [k for k in terms if ctx.term_weight(k) >= 0.6]
+    # without a shared name, only the promised action on the same rare words will do
+    # ("permanent bodies ... start operating" / "permanent bodies ... in operation")
+    by_terms = bool(common_acts) and len(strong_terms) >= 3
+    if not (matter or named_kinds or (at_meeting and kinds) or by_terms):
+        return 0.0, {}
+    if acts and not common_acts and not named_kinds:
+        return 0.0, {}
+    score = code_score + 1.5 * term_score + 2.0 * len(named_kinds)
+    score += 2.0 if common_acts else 0.0
+    if not acts:
+        # a promise of no recognised action ("circulate", "review") needs more in common
+        score -= 2.0
+    if ev_kind == "done" and ev_attrs.get("since"):
+        score += 1.0  # "in operation since 2004": the report dates the event itself
+        reason["event_date"] = ev_attrs["since"]
+    if at_meeting and kinds and "conclude" in acts and "conclude" in common_acts:
+        # "to be signed at the next meeting of the heads of state": that meeting's
+        # record reports instruments signed or approved
+        score += 4.0
+        reason["at_promised_meeting"] = at_meeting
+    reason["common_actions"] = common_acts
+    return score, reason
 
 
-_THRESHOLD = {"instrument": 7.0, "office": 10.0, "done": 5.0, "progress": 5.0}
+_THRESHOLD = {"instrument": 7.0, "office": 10.0, "done": 5.5, "progress": 6.0}
 
 
 def followups(store: Any, *, status: str | None = None, build: bool = True) -> list[Followup]:
     """Every stored commitment with its status and evidence, oldest first."""
+    from communique.knowledge import load
+
     if build:
         ensure_built(store)
     conn = store.conn
@@ -212,7 +293,15 @@ def followups(store: Any, *, status: str | None = None, build: bool = True) -> l
         for k in dict.fromkeys(p.match_keys()):
             if k.startswith("c:"):
                 by_code[(p.organization, k)].append(p)
-    out = []
+    kb = load()
+    per_language = {
+        lang: int(n)
+        for lang, n in conn.execute(
+            "SELECT d.language, count(*) FROM link_evidence e JOIN documents d ON d.id = e.doc_id"
+            " GROUP BY d.language"
+        )
+    }
+    pairs: list[tuple[_Promise, Followup]] = []
     for p in promises:
         keys = [k for k in dict.fromkeys(p.match_keys()) if 0 < key_df.get(k, 0) <= limit]
         keys.sort(key=lambda k: (key_df.get(k, 0), k))
@@ -222,10 +311,17 @@ def followups(store: Any, *, status: str | None = None, build: bool = True) -> l
             if k.startswith("c:")
             for q in by_code[(p.organization, k)]
         }
-        f = _follow(conn, p, keys[:_MAX_KEYS], newest.get(p.organization), list(peers.values()))
-        if status is None or f.status == status:
-            out.append(f)
-    return out
+        f = _follow(
+            conn,
+            p,
+            keys[:_MAX_KEYS],
+            newest.get(p.organization),
+            list(peers.values()),
+            _Ctx(per_language.get(p.language, total), key_df, kb),
+        )
+        pairs.append((p, f))
+    _share_across_versions(store, pairs)
+    return [f for _p, f in pairs if status is None or f.status == status]
 
 
 def _key_frequencies(conn: Any, promises: list[_Promise]) -> dict[str, int]:
@@ -241,7 +337,12 @@ def _key_frequencies(conn: Any, promises: list[_Promise]) -> dict[str, int]:
 
 
 def _follow(
-    conn: Any, p: _Promise, keys: list[str], newest: str | None, peers: list[_Promise]
+    conn: Any,
+    p: _Promise,
+    keys: list[str],
+    newest: str | None,
+    peers: list[_Promise],
+    ctx: _Ctx,
 ) -> Followup:
     f = Followup(
         p.file,
@@ -281,9 +382,10 @@ def _follow(
                 lang,
                 org,
                 stext,
+                ev_body,
             ) in conn.execute(
                 'SELECT e.id, e.kind, e.date, e.attrs, e.sentence, e.start, e."end", d.name,'
-                " d.sha256, d.date, d.language, d.organization, s.text"
+                " d.sha256, d.date, d.language, d.organization, s.text, d.body"
                 " FROM link_evidence e JOIN documents d ON d.id = e.doc_id"
                 " LEFT JOIN sentences s ON s.doc_id = e.doc_id AND s.idx = e.sentence"
                 f" WHERE e.id IN ({marks})",
@@ -295,7 +397,13 @@ def _follow(
                     continue
                 shared = sorted(candidates[ev_id])
                 ev_attrs = json.loads(attrs)
-                score = _score(p, kind, ev_attrs, shared)
+                targets = p.attrs.get("targets") or []
+                at_meeting = (
+                    ev_body
+                    if ev_body in targets and p.deadline and first_day(ddate) <= p.deadline
+                    else None
+                )
+                score, reason = _score(p, kind, ev_attrs, shared, ctx, at_meeting)
                 if score < _THRESHOLD[kind]:
                     continue
                 date = edate or ddate
@@ -313,6 +421,7 @@ def _follow(
                         (start, end),
                         score,
                         shared,
+                        reason,
                     )
                 )
     done = [e for e in found if e.kind in ("instrument", "office", "done")]
@@ -338,6 +447,99 @@ def _follow(
         return f
     f.status = "overdue" if passed else "open"
     return f
+
+
+_RANK = {"fulfilled": 0, "in_progress": 1, "superseded": 2, "overdue": 3, "open": 4}
+
+
+def _share_across_versions(store: Any, pairs: list[tuple[_Promise, Followup]]) -> None:
+    """One status for a promise and its translations: the best-supported version's.
+
+    The same sentence in the en/zh/ru versions of one text is one promise; the
+    evidence found for any of them (each language matches other words) holds for
+    all. Sentences are paired through the stored sentence alignment of the
+    versions, else by the same deadline in the same order.
+    """
+    from communique.align import versions
+
+    by_doc: dict[int, list[int]] = defaultdict(list)
+    for i, (p, _f) in enumerate(pairs):
+        by_doc[p.doc_id].append(i)
+    if len(by_doc) < 2:
+        return
+    try:
+        versions.ensure(store)
+        groups = versions.groups(store.conn)
+    except Exception:  # without version groups each version stands alone
+        return
+    parent = list(range(len(pairs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    for group in groups:
+        docs = sorted(d for d in group if d in by_doc)
+        for x_pos, x in enumerate(docs):
+            for y in docs[x_pos + 1 :]:
+                links = versions.alignment(store.conn, x, y) or []
+                mapped = False
+                for i in by_doc[x]:
+                    si = pairs[i][0].sentence_index
+                    targets = {t for src, tgt in links if si in src for t in tgt}
+                    for j in by_doc[y]:
+                        if pairs[j][0].sentence_index in targets:
+                            union(i, j)
+                            mapped = True
+                if mapped or links:
+                    continue
+                # no alignment stored: the k-th promise with a deadline is the k-th in the other
+                xs = [i for i in by_doc[x] if pairs[i][0].deadline]
+                ys = [j for j in by_doc[y] if pairs[j][0].deadline]
+                for i, j in zip(xs, ys, strict=False):
+                    if pairs[i][0].deadline == pairs[j][0].deadline:
+                        union(i, j)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(pairs)):
+        clusters[find(i)].append(i)
+    for members in clusters.values():
+        if len(members) < 2:
+            continue
+
+        def strength(i: int) -> tuple[int, float, str, int]:
+            f = pairs[i][1]
+            best = max((e.score for e in f.evidence), default=0.0)
+            return (_RANK.get(f.status, 9), -best, f.sha256, f.sentence_index)
+
+        lead = pairs[min(members, key=strength)][1]
+        for i in members:
+            f = pairs[i][1]
+            f.versions = [
+                {
+                    "file": pairs[j][1].file,
+                    "sha256": pairs[j][1].sha256,
+                    "language": pairs[j][1].language,
+                    "sentence_index": pairs[j][1].sentence_index,
+                    "status": pairs[j][1].status,
+                }
+                for j in sorted(members, key=lambda j: (pairs[j][1].language, pairs[j][1].sha256))
+                if j != i
+            ]
+            if f is lead:
+                continue
+            f.status, f.timing = lead.status, lead.timing
+            f.evidence = list(lead.evidence)
+            f.superseded_by = lead.superseded_by
+            if f.deadline is None:
+                f.deadline = lead.deadline
+    return
 
 
 def _superseding(p: _Promise, peers: list[_Promise]) -> dict[str, Any] | None:

@@ -165,7 +165,11 @@ _PRESIDENCY_CUE = {
     "ru": re.compile(r"председательств\w*", re.I),
 }
 _CHAIRED_MEETING = {
-    "en": re.compile(r"chaired\s+by|chairmanship\s+of\s+the\s+meeting|presided\s+over", re.I),
+    "en": re.compile(
+        r"chaired\s+by|chairmanship\s+of\s+the\s+meeting|presided\s+over|"
+        r"under\s+the\s+(?:chairmanship|presidency)",
+        re.I,
+    ),
     "zh": re.compile(r"主持"),
     "ru": re.compile(
         r"под\s+председательством|председательствовал\w*|председательств\w*\s+на\s+"
@@ -176,7 +180,9 @@ _CHAIRED_MEETING = {
 # The presidency passing on: the next holder's term lies ahead.
 _HANDOVER = {
     "en": re.compile(
-        r"\b(?:pass(?:es|ed)?\s+to|will\s+(?:assume|take\s+over|hold)|incoming)\b", re.I
+        r"\b(?:pass(?:es|ed)?\s+to|(?:will|to)\s+(?:assume|take\s+over|hold)|incoming|"
+        r"readiness|looked\s+forward|successive)\b",
+        re.I,
     ),
     "zh": re.compile(r"接任|交接|移交|将担任|接过"),
     "ru": re.compile(
@@ -210,17 +216,24 @@ _DONE = {
         r"fulfilled|renamed)|(?:was|were)\s+(?:\w+ly\s+)?(?:signed|adopted|established|launched|"
         r"set\s+up|created|concluded|approved|renamed)|entered\s+into\s+force|came\s+into\s+"
         r"(?:force|effect)|(?:started|began|commenced)\s+(?:its\s+|their\s+)?(?:work|operat\w*|"
-        r"function\w*)|functioning|in\s+force)\b",
+        r"function\w*)|functioning|in\s+force|"
+        # a plain past report: "the heads of state signed the agreement", "approved the draft"
+        r"(?<!\bbe\s)(?<!\bbeen\s)(?:signed|approved|adopted|ratified|concluded|launched)\s+"
+        r"(?:the|a|an|this|these|their|its|respective|relevant)\b)",
         re.I,
     ),
     "zh": re.compile(
         r"已(?:经)?(?:签署|签订|建立|设立|启动|开始|成立|生效|完成|正式|投入|运作|运行|通过|落实)"
         r"|正式(?:启动|运作|成立)|投入运(?:行|作)|开始运作|开始工作|生效"
+        r"|(?:签署|签订|批准|通过|成立|建立)了"
     ),
     "ru": re.compile(
-        r"подписан\w*|вступил\w*\s+в\s+силу|начал\w*\s+(?:работ\w*|функционир\w*)|"
-        r"функционирует|функционируют|действу\w*|создан[аоы]?\b|учрежден[аоы]?\b|"
-        r"выполнен\w*|реализован\w*|утвержден\w*|принят[аоы]?\b",
+        # participles, not the nouns: "подписания", "выполнение", "утверждение" name work to do
+        r"подписан(?:[аоы]?\b|н\w*)|вступил\w*\s+в\s+силу|начал\w*\s+(?:работ\w*|функционир\w*)|"
+        # "действует" reports a working body; "действующих органов" only names one
+        r"функционирует|функционируют|действует|действуют|создан[аоы]?\b|учрежден[аоы]?\b|"
+        r"(?:выполнен|реализован|утвержд[её]н)(?:[аоы]?\b|н\w*)|принят[аоы]?\b|"
+        r"(?:подписали|утвердили|одобрили|ратифицировали)\b|приняли\b(?!\s+к\s+сведению)",
         re.I,
     ),
 }
@@ -233,6 +246,22 @@ _PROGRESS = {
     ),
     "zh": re.compile(r"正在|继续|推进|尚未|仍在"),
     "ru": re.compile(r"продолжа\w*|вед[её]тся|в\s+стадии|пока\s+не|ещ[её]\s+не", re.I),
+}
+
+# A sentence that instructs, agrees to do or plans something reports nothing done yet.
+_ORDERS = {
+    "en": re.compile(
+        r"\b(?:instruct\w*|task(?:s|ed)?|direct(?:s|ed)?\s+(?:the|our|their)|request(?:s|ed)?|"
+        r"charged|agreed\s+to|decided\s+to|will|shall|to\s+be\s+(?:signed|adopted|approved|"
+        r"submitted|held)|for\s+(?:signature|signing|approval|adoption)|with\s+a\s+view\s+to)\b",
+        re.I,
+    ),
+    "zh": re.compile(r"责成|指示|委托|要求|商定|同意|将于|将在|以备|应于|应在|拟|提交.{0,12}审议"),
+    "ru": re.compile(
+        r"поручил\w*|поручено|поручается|договорились|решили|будет|будут|завершат|"
+        r"разработают|для\s+(?:подписания|утверждения|рассмотрения)",
+        re.I,
+    ),
 }
 
 _KIND_WORDS: dict[str, tuple[str, ...]] = {
@@ -248,6 +277,12 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
     "regulations": ("regulations", "положени", "条例"),
     "budget": ("budget", "бюджет", "预算"),
 }
+# "legal documents", "法律文件", "правовые документы": any instrument may be meant.
+_GENERIC_DOCUMENTS = re.compile(
+    r"\b(?:legal|draft|statutory|constituent)\s+documents?\b|\bdocuments?\s+(?:on|for|of)\b|"
+    r"法律文件|文件草案|法律文书|документ\w*",
+    re.I,
+)
 _ACTION = {
     "operate": re.compile(
         r"\boperat\w*|\bfunction\w*|\blaunch\w*|start\s+work\w*|begin\s+work\w*|commence\w*|"
@@ -318,9 +353,13 @@ def _is_cjk(t: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in t)
 
 
-def kind_words(text: str) -> list[str]:
+def kind_words(text: str, *, generic: bool = False) -> list[str]:
+    """Instrument kinds a text speaks of; ``generic`` adds "document" for "legal documents"."""
     low = text.lower()
-    return [k for k, words in _KIND_WORDS.items() if any(w in low for w in words)]
+    out = [k for k, words in _KIND_WORDS.items() if any(w in low for w in words)]
+    if generic and _GENERIC_DOCUMENTS.search(text):
+        out.append("document")
+    return out
 
 
 def actions(text: str) -> list[str]:
@@ -384,6 +423,52 @@ def _org_near(ms: list[_M], at: int, kb: Any, default: str | None) -> str | None
     return default
 
 
+# A clause or list break between a status cue and a name: the name is in another clause
+# ("observer states ..., the special envoy of the President of Afghanistan").
+_CLAUSE_GAP = re.compile(r"[,;，；。、]")
+
+
+def _status_run(states: list[_M], text: str, cue_at: int, cue_end: int) -> list[_M]:
+    """The states a status cue speaks of: the enumeration right before or right after it.
+
+    "Pakistan, Iran and India as observers", "印度、伊朗等观察员国", "observer status
+    to Pakistan, Iran and India", "наблюдателей ... представители Австралии, Индонезии".
+    """
+    out: list[_M] = []
+    # the cue ends an enumeration before it and starts one after it
+    runs = _enumeration([s for s in states if s.end <= cue_at], text, 60)
+    runs += _enumeration([s for s in states if s.start >= cue_end], text, 60)
+    for run in runs:
+        before = text[run[-1].end : cue_at]
+        after = text[cue_end : run[0].start]
+        if (run[-1].end <= cue_at and len(before) <= 40 and not _CLAUSE_GAP.search(before)) or (
+            run[0].start >= cue_end and len(after) <= 80 and not _CLAUSE_GAP.search(after)
+        ):
+            out.extend(run)
+    return out
+
+
+def _status_org(
+    ms: list[_M], text: str, cue_at: int, cue_end: int, kb: Any, default: str | None
+) -> str | None:
+    """The organization granting a status: one written against the cue ("SCO observer",
+    "observer status in the SCO", "观察员国"), else the document's own."""
+    best: tuple[int, str] | None = None
+    for m in ms:
+        if m.kind not in ("organization", "body"):
+            continue
+        root = kb.root(m.code)
+        entry = kb.entry(root)
+        if entry is None or entry.kind != "organization":
+            continue
+        gap = text[m.end : cue_at] if m.end <= cue_at else text[cue_end : m.start]
+        if len(gap) > 30 or _CLAUSE_GAP.search(gap):
+            continue
+        if best is None or len(gap) < best[0]:
+            best = (len(gap), root)
+    return best[1] if best is not None else default
+
+
 def _enumeration(states: list[_M], text: str, max_gap: int) -> list[list[_M]]:
     """Runs of states separated only by list punctuation (or short titles/names)."""
     runs: list[list[_M]] = []
@@ -422,10 +507,11 @@ def document_links(detail: DocumentDetail, kb: Any) -> DocumentLinks:
     for m in detail.mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
 
+    promised = {m.sentence for m in detail.mentions if m.kind == "commitment"}
     for sent in detail.sentences:
         mentions = by_sentence.get(sent.index, [])
         _sentence_facts(out, sent, mentions, text, lang, org, date, kb)
-        _sentence_evidence(out, sent, text, lang, org, date, kb)
+        _sentence_evidence(out, sent, text, lang, org, date, kb, sent.index in promised)
 
     _person_rows(out, detail, lang, org, date, kb)
     _instrument_rows(out, detail, lang, date, kb)
@@ -505,9 +591,10 @@ def _sentence_facts(
         if not cue or not states or _NOT_GRANTED[lang].search(st):
             continue
         cue_at = sent.start + cue.start()
-        near = [s for s in states if abs(s.start - cue_at) <= 120]
-        o = _org_near(ms, cue_at, kb, org)
-        if not o:
+        cue_end = sent.start + cue.end()
+        near = _status_run(states, text, cue_at, cue_end)
+        o = _status_org(ms, text, cue_at, cue_end, kb, org)
+        if not o or not near:
             continue
         for s in near:
             if (
@@ -531,27 +618,44 @@ def _sentence_facts(
         _seat_facts(fact, ms, sent, text, lang)
     # presidency: "the presidency of the Republic of Tajikistan in the SCO"
     p_cue = cues["presidency"]
-    if p_cue and _CHAIRED_MEETING[lang].search(st[max(0, p_cue.start() - 6) : p_cue.end() + 25]):
+    if p_cue and _CHAIRED_MEETING[lang].search(st[max(0, p_cue.start() - 12) : p_cue.end() + 25]):
         p_cue = None  # who chaired a meeting is not who holds the presidency
     if p_cue and states:
         a = sent.start + p_cue.start()
         b = sent.start + p_cue.end()
         chosen = None
+        best_gap = 10**6
         for s in states:
-            if 0 <= s.start - b <= 45 or 0 <= a - s.end <= (12 if lang == "zh" else 20):
-                chosen = s
-                break
+            # the nearest: "Brazil, India, China and South Africa supported Russia's
+            # presidency" / "поддержку председательству России" names Russia
+            gap = s.start - b if s.start >= b else a - s.end
+            limit = 45 if s.start >= b else (12 if lang == "zh" else 20)
+            if 0 <= gap <= limit and gap < best_gap:
+                chosen, best_gap = s, gap
         if chosen is not None:
             o = _org_near([m for m in ms if m.kind != "state"], a, kb, None)
+            entry = kb.entry(o) if o else None
+            if entry is None or entry.kind != "organization":
+                # "the Shanghai Summit ... the chairmanship of China": a meeting has no
+                # presidency of its own, the document's organization has
+                o = org
             if o:
                 local = st[max(0, p_cue.start() - 40) : p_cue.end() + 60]
+                planned = bool(_HANDOVER[lang].search(local))
+                # "for the period 2024-2026", "в 2015-2016 годах": a term that starts later
+                starts = None
+                for d in find_dates(local, lang, date):
+                    if not d.relative and date and d.value[:4] > date[:4]:
+                        starts = d.value
+                        break
                 fact(
                     o,
                     "presidency",
                     chosen.code,
                     min(a, chosen.start),
                     max(b, chosen.end),
-                    mode="planned" if _HANDOVER[lang].search(local) else "stated",
+                    mode="planned" if planned or starts else "stated",
+                    valid_from=starts,
                 )
     # memorandum: between ORG and ORG
     if cues["memorandum"]:
@@ -646,9 +750,14 @@ def _sentence_evidence(
     org: str | None,
     date: str | None,
     kb: Any,
+    promised: bool = False,
 ) -> None:
     st = sent.text
     done = _DONE[lang].search(st)
+    if done and (promised or _ORDERS[lang].search(st)):
+        # "instructed the Council to prepare proposals on ... permanent bodies": a new
+        # order about the matter, not a report that the old one was carried out
+        done = None
     progress = _PROGRESS[lang].search(st)
     if not done and not progress:
         return
@@ -665,8 +774,13 @@ def _sentence_evidence(
         elif lang == "ru":
             mr = re.search(r"(?:^|\s)с\s+(\d{4})\s+г", st)
             since = mr.group(1) if mr else None
+    kinds = kind_words(st)
+    # any named instrument answers a promise of unnamed "legal documents"
     keys = (
-        [f"c:{c}" for c in codes] + [f"t:{t}" for t in terms] + [f"k:{k}" for k in kind_words(st)]
+        [f"c:{c}" for c in codes]
+        + [f"t:{t}" for t in terms]
+        + [f"k:{k}" for k in kinds]
+        + (["k:document"] if kinds else [])
     )
     out.evidence.append(
         EvidenceRow(
@@ -679,6 +793,8 @@ def _sentence_evidence(
             {
                 "cue": (done or progress).group() if (done or progress) else None,
                 "actions": actions(st),
+                "kinds": kinds,
+                "since": since,
                 "lang": lang,
             },
         )
@@ -829,6 +945,7 @@ def _instrument_rows(
         codes = sorted({x.code for x in kb.find(m.value, lang)})
         keys = [f"c:{c}" for c in codes] + [f"t:{t}" for t in content_terms(m.value, lang)]
         keys.append(f"k:{a.get('kind') or 'instrument'}")
+        keys.append("k:document")
         out.evidence.append(
             EvidenceRow(
                 "instrument",
@@ -898,6 +1015,32 @@ def _position_facts(
         )
 
 
+# The meeting a deadline names by its participants ("at the next meeting of the heads
+# of state", "到外长会议前", "к заседанию глав правительств").
+_OFFICE_BODY = {
+    "HEAD_OF_STATE": "CHS",
+    "HEAD_OF_GOVERNMENT": "CHG",
+    "FOREIGN_MINISTER": "CMFA",
+    "NATIONAL_COORDINATOR": "CNC",
+    "PRIME_MINISTER": "CHG",
+    "SECURITY_COUNCIL_SECRETARY": "SECURITY_COUNCIL_SECRETARIES",
+}
+_SUMMIT_WORD = re.compile(r"summit|саммит|峰会|会晤|元首", re.I)
+
+
+def _target_bodies(deadline_text: str, lang: str, org: str | None, kb: Any) -> list[str]:
+    """The bodies whose meeting is the deadline: its record reports what was done there."""
+    out: set[str] = set()
+    for x in kb.find(deadline_text, lang, organization=org):
+        if x.kind == "body":
+            out.add(x.code)
+        elif x.kind == "office" and x.code in _OFFICE_BODY:
+            out.add(_OFFICE_BODY[x.code])
+    if _SUMMIT_WORD.search(deadline_text):
+        out.update(("SUMMIT", "CHS"))
+    return sorted(out)
+
+
 def _commitment_rows(
     out: DocumentLinks, detail: DocumentDetail, lang: str, org: str | None, kb: Any
 ) -> None:
@@ -914,6 +1057,7 @@ def _commitment_rows(
         # National offices ("head of state") are in every sentence of the genre: no key.
         codes = sorted({x.code for x in found if x.kind != "office" or kb.root(x.code) != x.code})
         offices = sorted({x.code for x in found if x.kind == "office"})
+        targets = _target_bodies(dl_text, lang, org, kb) if dl_text else []
         # Named instruments in the promise are what it speaks about, not what it will create.
         out.commitments.append(
             CommitmentRow(
@@ -927,7 +1071,8 @@ def _commitment_rows(
                     "codes": codes,
                     "offices": offices,
                     "terms": content_terms(body, lang),
-                    "kinds": kind_words(body),
+                    "kinds": kind_words(body, generic=True),
+                    "targets": targets,
                     "actions": actions(body),
                     "lang": lang,
                 },

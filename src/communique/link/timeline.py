@@ -331,6 +331,14 @@ def state_at(store: Any, day: str, organization: str = "SCO") -> dict[str, Any]:
     def own(code: str) -> bool:
         return code == organization or kb.root(code.split(":")[0]) == organization
 
+    # an instrument is the organization's when its own documents speak of it
+    org_docs = {
+        r[0]
+        for r in store.conn.execute(
+            "SELECT sha256 FROM documents WHERE organization = ?", (organization,)
+        )
+    }
+
     return {
         "date": d,
         "organization": organization,
@@ -341,7 +349,7 @@ def state_at(store: Any, day: str, organization: str = "SCO") -> dict[str, Any]:
         "office_holders": items("office_holder", lambda f: ":" not in f.subject and own(f.subject)),
         "presidency": items("presidency", lambda f: f.subject == organization),
         "memoranda": items("memorandum", lambda f: f.subject == organization),
-        "instruments": items("signed", lambda f: True),
+        "instruments": items("signed", lambda f: any(x.sha256 in org_docs for x in f.sources)),
     }
 
 

@@ -10,12 +10,16 @@ higher is better.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from communique.search.filters import Filters, parse_bound
 from communique.search.highlight import highlight, match_spans
 from communique.search.query import ParsedQuery, parse
+
+if TYPE_CHECKING:
+    from communique.search.engine import SentenceIndex
 
 FACETS = ("organization", "body", "type", "language", "year")
 
@@ -84,6 +88,8 @@ class SearchResult:
     hits: list[SearchHit] = field(default_factory=list)
     groups: list[DocumentGroup] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # True when the facets count only the first engine.FACET_DOCS matching documents.
+    facets_capped: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -182,8 +188,14 @@ def search(
     offset: int = 0,
     facets: bool = True,
     cross: bool | None = None,
+    index: SentenceIndex | None = None,
 ) -> SearchResult:
     """Search the sentences of a store's connection. Raises ``ValueError`` only for a bad date.
+
+    ``index``: the store's tantivy index (:mod:`communique.search.engine`), in
+    step with the store; without it the search runs on FTS5. Both give the
+    same matches, counts and facets; scores differ a little (tantivy's BM25
+    idf is ``ln(1 + (N - n + 0.5) / (n + 0.5))``, FTS5's has no ``1 +``).
 
     ``facets=False`` skips the facet counts (and ``total_documents``, left at
     -1) when no filter is given: the total then comes from the index alone.
@@ -216,37 +228,52 @@ def search(
         return _empty(parsed, limit, offset)
     where, params = filters.sql("d")
     exact = facets or bool(where)
-    try:
-        facet_counts: dict[str, dict[str, int]] = {}
-        docs = -1
-        for mode in ("AND", "OR") if len(parsed.terms) > 1 else ("AND",):
-            match = parsed.match(mode)
-            if exact:
-                total, docs, facet_counts = _counts(conn, match, filters)
-            else:
-                total = _count(conn, match)
-            if total:
-                break
-        if total == 0:
+    capped = False
+    facet_counts: dict[str, dict[str, int]]
+    ranked: list[tuple[int, float]]
+    if index is not None:
+        found = _index_rank(conn, index, parsed, filters, limit, offset, exact)
+        if found is None:
             return _empty(parsed, limit, offset)
-        doc_filter = _DOC_FILTER.format(where=where) if where else ""
-        ranked = conn.execute(
-            _RANK_SQL.format(filters=doc_filter), [match, *params, limit, offset]
-        ).fetchall()
-        rows: dict[int, tuple[Any, ...]] = {}
-        if ranked:
-            ids = [r[0] for r in ranked]
-            sql = _ROWS_SQL.format(marks=", ".join("?" * len(ids)))
-            rows = {r[0]: r[1:] for r in conn.execute(sql, ids)}
-    except sqlite3.OperationalError as exc:
-        # Quoting leaves nothing for FTS5 to reject; should it still object,
-        # a query is answered with nothing rather than an error.
-        if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
-            return _empty(parsed, limit, offset)
-        raise
+        mode, total, docs, facet_counts, capped, ranked = found
+    else:
+        try:
+            facet_counts = {}
+            docs = -1
+            for mode in ("AND", "OR") if len(parsed.terms) > 1 else ("AND",):
+                match = parsed.match(mode)
+                if exact:
+                    total, docs, facet_counts = _counts(conn, match, filters)
+                else:
+                    total = _count(conn, match)
+                if total:
+                    break
+            if total == 0:
+                return _empty(parsed, limit, offset)
+            doc_filter = _DOC_FILTER.format(where=where) if where else ""
+            # FTS5's rank is bm25() negated: lower is better.
+            ranked = [
+                (rowid, -float(rank))
+                for rowid, rank in conn.execute(
+                    _RANK_SQL.format(filters=doc_filter), [match, *params, limit, offset]
+                )
+            ]
+        except sqlite3.OperationalError as exc:
+            # Quoting leaves nothing for FTS5 to reject; should it still object,
+            # a query is answered with nothing rather than an error.
+            if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
+                return _empty(parsed, limit, offset)
+            raise
+    rows: dict[int, tuple[Any, ...]] = {}
+    if ranked:
+        ids = [r[0] for r in ranked]
+        sql = _ROWS_SQL.format(marks=", ".join("?" * len(ids)))
+        rows = {r[0]: r[1:] for r in conn.execute(sql, ids)}
 
     hits: list[SearchHit] = []
-    for rowid, rank in ranked:
+    for rowid, score in ranked:
+        if rowid not in rows:
+            continue  # deleted since the index was read
         (doc_id, name, title, language, typ, date, org, bod, idx, para, text, s, e) = rows[rowid]
         hits.append(
             SearchHit(
@@ -263,7 +290,7 @@ def search(
                 sentence=text,
                 start=s,
                 end=e,
-                score=round(-float(rank), 6),
+                score=round(score, 6),
                 snippet=highlight(text, language, parsed.terms),
                 matched_language=language,
             )
@@ -296,7 +323,50 @@ def search(
         hits=hits,
         groups=list(groups.values()),
         facets=facet_counts,
+        facets_capped=capped,
     )
+
+
+def _index_rank(
+    conn: sqlite3.Connection,
+    index: SentenceIndex,
+    parsed: ParsedQuery,
+    filters: Filters,
+    limit: int,
+    offset: int,
+    exact: bool,
+) -> tuple[str, int, int, dict[str, dict[str, int]], bool, list[tuple[int, float]]] | None:
+    """Mode, counts, facets and the ranked page from the tantivy index; None: no match."""
+    searcher = index.searcher()
+    # tantivy keeps a heap of limit + offset entries: never more than it has documents.
+    n = int(searcher.num_docs)
+    offset = min(offset, n)
+    limit = min(limit, n - offset)
+    found = None
+    for mode in ("AND", "OR") if len(parsed.terms) > 1 else ("AND",):
+        query = index.query(parsed.terms, mode, filters)
+        found = index.find(searcher, query, limit=limit, offset=offset, count_docs=exact)
+        if found.total:
+            break
+    if found is None or found.total == 0:
+        return None
+    facet_counts: dict[str, dict[str, int]] = {}
+    if found.doc_ids is not None:
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        meta = index.facet_rows(conn, found.doc_ids)
+        # Documents share few combinations of facet values: count those first.
+        combos = Counter(map(meta.get, found.doc_ids))
+        combos.pop(None, None)  # deleted since the index was read
+        for values, n in combos.items():
+            for name, value in zip(FACETS, values, strict=True):
+                if value:
+                    counts[name][value] = counts[name].get(value, 0) + n
+        facet_counts = {
+            name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+            for name, c in counts.items()
+        }
+        facet_counts["year"] = dict(sorted(counts["year"].items(), reverse=True))
+    return mode, found.total, found.documents, facet_counts, found.capped, found.ranked
 
 
 __all__ = [

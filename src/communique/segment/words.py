@@ -58,6 +58,16 @@ def _analyzer() -> Any:
     return _morph
 
 
+@lru_cache(maxsize=65_536)
+def ru_parse(word: str) -> tuple[Any, ...]:
+    """pymorphy3's parses of ``word`` as given (callers lowercase it), likeliest first.
+
+    Segmenting, the knowledge pack's Russian matcher and the extractors all ask
+    for the same words; one analyzer and one cache serve them all. Raises what
+    pymorphy3 raises (uncached)."""
+    return tuple(_analyzer().parse(word))
+
+
 @lru_cache(maxsize=262_144)
 def lemma(word: str) -> str:
     """Lowercased dictionary form of a Russian word (the word itself when it is not Cyrillic)."""
@@ -65,7 +75,7 @@ def lemma(word: str) -> str:
     if not _CYRILLIC.search(low):
         return low
     try:
-        parsed = _analyzer().parse(low)
+        parsed = ru_parse(low)
     except (KeyError, ValueError):
         # pymorphy3 looks up Unicode names of the characters it meets and
         # fails on unnamed ones (a Cyrillic letter glued to an unassigned or

@@ -9,6 +9,7 @@ SHA-256 of its bytes: ingesting it again changes nothing at all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from communique.records import ProcessedDocument
 from communique.search import DOC_SHIFT, SearchResult, search
+from communique.search import engine as search_engine
 from communique.search.filters import Filters
 from communique.store.migrations import LATEST, current_version, migrate
 from communique.store.models import (
@@ -299,6 +301,11 @@ class Store:
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA temp_store = MEMORY")
         self.schema_version = migrate(self.conn, migrate_to)
+        # "tantivy" (communique.search.engine, opened on first use and kept in
+        # step with every commit) or "fts5"; may be set after opening.
+        self.search_engine = "tantivy" if search_engine.available() else "fts5"
+        self._index: search_engine.SentenceIndex | None = None
+        self._index_error: str | None = None
 
     @classmethod
     def open(cls, db: str | Path | None = None) -> Store:
@@ -367,7 +374,64 @@ class Store:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+            if any(not isinstance(r, Exception) and r[1] for r in results):
+                self._sync_index()
         return results
+
+    # ------------------------------------------------------------------ search index
+
+    def search_index(self) -> search_engine.SentenceIndex | None:
+        """The tantivy index (opened, created or rebuilt on first use), or None when
+        searches run on FTS5 (engine set so, tantivy missing, or the index unusable)."""
+        if self.search_engine != "tantivy" or self._index_error is not None:
+            return None
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    try:
+                        index = search_engine.SentenceIndex(
+                            None if self.path == ":memory:" else self.path
+                        )
+                        self._sync_index(index)
+                    except Exception as exc:
+                        # SQLite holds everything: searching it is slower, never wrong.
+                        self._index_error = str(exc)
+                        logging.getLogger(__name__).exception("search index unusable; FTS5 used")
+                        return None
+                    self._index = index
+        return self._index
+
+    def _sync_index(
+        self,
+        index: search_engine.SentenceIndex | None = None,
+        *,
+        wait: bool = True,
+        writer: Any = None,
+    ) -> None:
+        """Bring the index up to what is committed; a failure is logged, never raised
+        (the rows are committed, and the next write or search catches up)."""
+        index = index or self._index
+        if index is None:
+            if self.search_engine != "tantivy" or self._index_error is not None:
+                return
+            self.search_index()  # opening it syncs it
+            return
+        try:
+            if self.path == ":memory:":
+                with self._lock:
+                    index.sync(self.conn, wait=wait, writer=writer)
+                return
+            # Its own connection: one snapshot, and this one stays free for others.
+            reader = sqlite3.connect(self.path, isolation_level=None)
+            try:
+                reader.execute("PRAGMA busy_timeout = 10000")
+                index.sync(reader, wait=wait, writer=writer)
+            finally:
+                reader.close()
+        except Exception:
+            if index is not self._index:
+                raise
+            logging.getLogger(__name__).exception("search index not updated")
 
     def _insert(self, doc: PreparedDocument) -> tuple[int, bool]:
         conn = self.conn
@@ -602,7 +666,14 @@ class Store:
         """Remove a document and everything read out of it; False when there was none."""
         if not -_SQLITE_MAX_INT <= doc_id <= _SQLITE_MAX_INT:
             return False
-        with self._lock:
+        index = self.search_index()
+        with self._lock, contextlib.ExitStack() as stack:
+            writer = None
+            if index is not None:
+                # Marked in the index before SQLite forgets it, so that a crash
+                # in between still has the index drop it when it next syncs.
+                writer = stack.enter_context(index.writer())
+                index.mark(writer, [doc_id])
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 cur = self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
@@ -610,6 +681,8 @@ class Store:
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
+            if index is not None:
+                self._sync_index(index, writer=writer)
         return cur.rowcount > 0
 
     # ------------------------------------------------------------------ reading
@@ -728,6 +801,11 @@ class Store:
                 from communique.align import versions
 
                 versions.ensure(self)
+        index = self.search_index()
+        if index is not None and index.behind(self.conn):
+            # Another process is writing (it syncs itself: do not wait for it) or
+            # one died between its commit and the index's.
+            self._sync_index(index, wait=False)
         return search(
             self.conn,
             q,
@@ -741,6 +819,7 @@ class Store:
             offset=offset,
             facets=facets,
             cross=cross,
+            index=index,
         )
 
     def stats(self) -> Stats:

@@ -1,0 +1,418 @@
+"""The tantivy sentence index: top-k BM25 without scoring every match.
+
+FTS5 computes ``bm25()`` for every sentence that matches before ``ORDER BY rank
+LIMIT k``, which at a million sentences costs tens of milliseconds a query;
+tantivy skips blocks that cannot enter the top k (block-max WAND). SQLite stays
+the source of truth: this index is derived from it and can always be rebuilt.
+
+Layout: a directory beside the database (``<db>.index/``), one tantivy
+document per sentence: ``id`` (the sentence rowid, ``doc_id << 20 | idx``),
+``doc_id``, ``terms`` (the FTS5 table's terms column cut into FTS5's own tokens
+by :func:`communique.search.tokens.fts_tokens`, then split on spaces, so both
+engines match the same sentences) and the document's filter fields
+(``language``, ``type``, ``organization``, ``body`` as raw strings, ``date`` as
+an integer ``yyyymmdd``, missing parts 00, which orders like the ISO text).
+
+Consistency: ``communique.json`` in the directory holds the high-water mark
+(the largest sentence id indexed) and the documents waiting to be re-read
+(``pending``: a document is marked before it is deleted). :meth:`SentenceIndex.sync`
+brings the index up to SQLite: it drops and re-adds every sentence past the
+mark (so a crash between the index commit and the mark leaves no duplicate),
+re-reads the pending documents, commits, then writes the mark. The store runs
+it after every committed batch and before a search finds SQLite ahead of the
+mark, so an index that is missing, older or behind after a crash catches up
+by itself. Tantivy allows one writer per index (a lock file, released when its
+process dies); a sync that finds another process writing waits for it or, when
+asked not to wait, leaves the work to that writer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from communique.search.filters import Filters, parse_bound
+from communique.search.tokens import fts_tokens
+
+try:  # the engine is optional: without it search runs on FTS5 alone
+    import tantivy
+except ImportError:  # pragma: no cover - depends on the environment
+    tantivy = None
+
+ENV_ENGINE = "COMMUNIQUE_SEARCH_ENGINE"
+META = "communique.json"
+# Bump when the schema or the tokens change: an index of another version is rebuilt.
+FORMAT = 1
+DOC_SHIFT = 20
+# Facets are counted from the matching documents; past this many distinct
+# documents the counts cover the first ones only (``facets_capped``).
+FACET_DOCS = 65_000
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_NEW_ROWS = """
+SELECT s.id, s.doc_id, s.terms, d.language, d.type, d.organization, d.body, d.date
+FROM sentences s JOIN documents d ON d.id = s.doc_id
+WHERE s.id > ? ORDER BY s.id
+"""
+_DOC_ROWS = """
+SELECT s.id, s.doc_id, s.terms, d.language, d.type, d.organization, d.body, d.date
+FROM sentences s JOIN documents d ON d.id = s.doc_id
+WHERE s.doc_id = ? AND s.id <= ? ORDER BY s.id
+"""
+
+
+def available() -> bool:
+    """Whether searches use tantivy: it is installed and ``$COMMUNIQUE_SEARCH_ENGINE``
+    is not ``fts5``."""
+    return tantivy is not None and os.environ.get(ENV_ENGINE, "").lower() != "fts5"
+
+
+def date_key(value: str | None) -> int | None:
+    """``YYYY[-MM[-DD]]`` as ``yyyymmdd`` (missing parts 00); None for anything else."""
+    if not value:
+        return None
+    m = _DATE.match(value.strip())
+    if not m:
+        return None
+    year, month, day = m.groups()
+    return int(year) * 10_000 + int(month or 0) * 100 + int(day or 0)
+
+
+def index_dir(db: str) -> Path:
+    return Path(f"{db}.index")
+
+
+def _schema() -> Any:
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("id", indexed=True, fast=True)
+    sb.add_unsigned_field("doc_id", indexed=True, fast=True)
+    sb.add_text_field("terms", tokenizer_name="whitespace", index_option="position")
+    for name in ("language", "type", "organization", "body"):
+        sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("date", indexed=True, fast=True)
+    return sb.build()
+
+
+def _document(row: Sequence[Any]) -> Any:
+    sid, doc_id, terms, language, typ, org, body, date = row
+    doc = tantivy.Document()
+    doc.add_unsigned("id", int(sid))
+    doc.add_unsigned("doc_id", int(doc_id))
+    doc.add_text("terms", " ".join(fts_tokens(terms)))
+    for name, value in (("language", language), ("type", typ), ("organization", org)):
+        if value:
+            doc.add_text(name, value)
+    if body:
+        doc.add_text("body", body)
+    key = date_key(date)
+    if key is not None:
+        doc.add_integer("date", key)
+    return doc
+
+
+@dataclass(slots=True)
+class Matches:
+    """What the index found for one query: counts, facets when asked, the ranked page."""
+
+    total: int
+    documents: int  # -1 when not counted
+    doc_ids: list[int] | None  # the matching documents, when counted
+    capped: bool
+    ranked: list[tuple[int, float]]  # (sentence id, score), best first
+
+
+class SentenceIndex:
+    """The tantivy index of one store (``db`` = its path, None: in memory)."""
+
+    def __init__(self, db: str | None) -> None:
+        if tantivy is None:  # pragma: no cover - depends on the environment
+            raise RuntimeError("tantivy is not installed")
+        self.dir = None if db is None else index_dir(db)
+        self._mutex = threading.RLock()
+        self._meta: dict[str, Any] = {"format": FORMAT, "hwm": 0, "pending": []}
+        self._meta_stamp: tuple[int, int] | None = None
+        self.schema = _schema()
+        self.index = self._open()
+        # Facet values of documents, filled on demand: documents never change
+        # once stored, and the cache is emptied whenever the index changes.
+        self.doc_facets: dict[int, tuple[Any, ...]] = {}
+
+    # ----------------------------------------------------------------- state
+
+    def _open(self) -> Any:
+        if self.dir is None:
+            return tantivy.Index(self.schema)
+        meta = self._read_meta()
+        if meta is not None and meta.get("format") == FORMAT and self.dir.is_dir():
+            try:
+                index = tantivy.Index(self.schema, path=str(self.dir), reuse=True)
+                self._meta = meta
+                return index
+            except Exception:  # an unreadable index is rebuilt from SQLite
+                pass
+        # Missing, of another format or unreadable: start empty; sync fills it.
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        index = tantivy.Index(self.schema, path=str(self.dir), reuse=False)
+        self._meta = {"format": FORMAT, "hwm": 0, "pending": []}
+        self._write_meta()
+        return index
+
+    def _meta_path(self) -> Path:
+        assert self.dir is not None
+        return self.dir / META
+
+    def _read_meta(self) -> dict[str, Any] | None:
+        if self.dir is None:
+            return self._meta
+        path = self._meta_path()
+        try:
+            st = path.stat()
+            meta = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        self._meta_stamp = (st.st_mtime_ns, st.st_size)
+        return meta if isinstance(meta, dict) else None
+
+    def _write_meta(self) -> None:
+        if self.dir is None:
+            return
+        path = self._meta_path()
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(self._meta), "utf-8")
+        os.replace(tmp, path)
+        st = path.stat()
+        self._meta_stamp = (st.st_mtime_ns, st.st_size)
+
+    @property
+    def hwm(self) -> int:
+        return int(self._meta.get("hwm", 0))
+
+    def refresh(self) -> None:
+        """Pick up what another process committed (its mark and its segments)."""
+        if self.dir is None:
+            return
+        try:
+            st = self._meta_path().stat()
+        except OSError:
+            return
+        if (st.st_mtime_ns, st.st_size) != self._meta_stamp:
+            with self._mutex:
+                meta = self._read_meta()
+                if meta is not None:
+                    self._meta = meta
+                self.index.reload()
+                self.doc_facets.clear()
+
+    def behind(self, conn: sqlite3.Connection) -> bool:
+        """Whether SQLite holds sentences past the mark or documents wait to be re-read."""
+        self.refresh()
+        top = conn.execute("SELECT max(id) FROM sentences").fetchone()[0]
+        return bool(self._meta.get("pending")) or int(top or 0) > self.hwm
+
+    # ----------------------------------------------------------------- writing
+
+    @contextlib.contextmanager
+    def writer(self, *, wait: bool = True, timeout: float = 60.0) -> Iterator[Any]:
+        """The index writer (one per index, across processes); None when busy and
+        ``wait`` is False. The mark is re-read once the lock is held."""
+        with self._mutex:
+            w = self._acquire(wait, timeout)
+            if w is None:
+                yield None
+                return
+            try:
+                meta = self._read_meta()
+                if meta is not None:
+                    self._meta = meta
+                yield w
+            finally:
+                # Waiting for merges also drops the writer, which frees the lock.
+                with contextlib.suppress(Exception):
+                    w.wait_merging_threads()
+                del w
+
+    def _acquire(self, wait: bool, timeout: float) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self.index.writer(heap_size=48_000_000, num_threads=1)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc):
+                    raise
+                if not wait:
+                    return None
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"index writer busy for {timeout:.0f} s") from exc
+                time.sleep(0.02)
+
+    def mark(self, writer: Any, doc_ids: Sequence[int]) -> None:
+        """Record documents to re-read (before deleting them in SQLite)."""
+        pending = set(self._meta.get("pending", [])) | {int(i) for i in doc_ids}
+        self._meta = {**self._meta, "pending": sorted(pending)}
+        self._write_meta()
+
+    def sync(self, conn: sqlite3.Connection, *, wait: bool = True, writer: Any = None) -> bool:
+        """Bring the index up to the store read through ``conn``. False when another
+        process holds the writer and ``wait`` is False (that process will do it)."""
+        if writer is not None:
+            self._sync(conn, writer)
+            return True
+        with self.writer(wait=wait) as w:
+            if w is None:
+                return False
+            self._sync(conn, w)
+        return True
+
+    def _sync(self, conn: sqlite3.Connection, w: Any) -> None:
+        hwm = self.hwm
+        pending = [int(i) for i in self._meta.get("pending", [])]
+        in_tx = conn.in_transaction
+        if not in_tx:
+            conn.execute("BEGIN")  # one snapshot for the rows and the new mark
+        try:
+            # Anything past the mark may be in the index already (a crash after
+            # the index commit, before the mark was written): drop it first.
+            w.delete_documents_by_query(
+                tantivy.Query.range_query(
+                    self.schema, "id", tantivy.FieldType.Unsigned, hwm + 1, None
+                )
+            )
+            for doc_id in pending:
+                # By query: delete_documents_by_term takes a Python int for an i64.
+                w.delete_documents_by_query(tantivy.Query.term_query(self.schema, "doc_id", doc_id))
+                for row in conn.execute(_DOC_ROWS, (doc_id, hwm)):
+                    w.add_document(_document(row))
+            added = 0
+            cur = conn.execute(_NEW_ROWS, (hwm,))
+            while rows := cur.fetchmany(2048):
+                for row in rows:
+                    w.add_document(_document(row))
+                added += len(rows)
+            top = int(conn.execute("SELECT max(id) FROM sentences").fetchone()[0] or 0)
+        finally:
+            if not in_tx:
+                conn.execute("COMMIT")
+        if added or pending or top != hwm:
+            w.commit()
+            # The mark follows the snapshot: lower after the last document was
+            # deleted, so that a new document reusing its id is still indexed.
+            self._meta = {**self._meta, "hwm": top, "pending": []}
+            self._write_meta()
+            self.index.reload()
+            self.doc_facets.clear()
+
+    # ----------------------------------------------------------------- reading
+
+    def _term(self, term: str) -> Any:
+        tokens = fts_tokens(term)
+        if not tokens:
+            return tantivy.Query.empty_query()
+        if len(tokens) == 1:
+            return tantivy.Query.term_query(self.schema, "terms", tokens[0])
+        # A quoted FTS5 string of several tokens is a phrase.
+        return tantivy.Query.phrase_query(self.schema, "terms", tokens)
+
+    def query(self, terms: Sequence[str], mode: str, filters: Filters) -> Any:
+        """The tantivy query for parsed terms (``AND``/``OR``) and document filters."""
+        occur = tantivy.Occur
+        clauses = [self._term(t) for t in terms]
+        if mode == "OR" and len(clauses) > 1:
+            text = [(occur.Must, tantivy.Query.boolean_query([(occur.Should, c) for c in clauses]))]
+        else:
+            text = [(occur.Must, c) for c in clauses]
+        conds: list[Any] = []
+        for name, value in (
+            ("language", filters.language),
+            ("type", filters.type),
+            ("organization", filters.organization),
+            ("body", filters.body),
+        ):
+            if value:
+                conds.append(
+                    tantivy.Query.term_query(self.schema, name, value, index_option="basic")
+                )
+        lo = date_key(parse_bound(filters.date_from, upper=False)) if filters.date_from else None
+        hi = date_key(parse_bound(filters.date_to, upper=True)) if filters.date_to else None
+        if lo is not None or hi is not None:
+            conds.append(
+                tantivy.Query.range_query(self.schema, "date", tantivy.FieldType.Integer, lo, hi)
+            )
+        # Filters select and never score: the scores stay the terms' BM25.
+        text += [(occur.Must, tantivy.Query.const_score_query(c, 0.0)) for c in conds]
+        if len(text) == 1:
+            return text[0][1]
+        return tantivy.Query.boolean_query(text)
+
+    def searcher(self) -> Any:
+        return self.index.searcher()
+
+    def find(
+        self, searcher: Any, query: Any, *, limit: int, offset: int, count_docs: bool
+    ) -> Matches:
+        """Count and rank one query; ``count_docs``: also count matches per document."""
+        doc_ids: list[int] | None = None
+        matched = 0
+        capped = False
+        docs = -1
+        if count_docs:
+            agg = searcher.aggregate(
+                query, {"d": {"terms": {"field": "doc_id", "size": FACET_DOCS}}}
+            )["d"]
+            # Sentences per document are not needed, only which documents and the sum.
+            buckets = agg["buckets"]
+            doc_ids = [b["key"] for b in buckets]
+            matched = sum([b["doc_count"] for b in buckets])
+            capped = bool(agg.get("sum_other_doc_count"))
+            docs = len(doc_ids)
+        # The buckets already count every match unless they were capped.
+        total = matched if doc_ids is not None and not capped else None
+        if limit <= 0:
+            if total is None:
+                total = int(searcher.search(query, 1, count=True).count)
+            return Matches(total, docs, doc_ids, capped, [])
+        res = searcher.search(query, limit, count=total is None, offset=offset)
+        if total is None:
+            total = int(res.count)
+        hits = res.hits
+        ids = searcher.fast_field_values("id", [a for _, a in hits]) if hits else []
+        ranked = [(int(i), float(s)) for (s, _), i in zip(hits, ids, strict=True)]
+        return Matches(total, docs, doc_ids, capped, ranked)
+
+    def facet_rows(
+        self, conn: sqlite3.Connection, doc_ids: Sequence[int]
+    ) -> dict[int, tuple[Any, ...]]:
+        """(organization, body, type, language, year) of documents, cached."""
+        cache = self.doc_facets
+        missing = sorted(set(doc_ids).difference(cache))
+        for start in range(0, len(missing), 500):
+            part = missing[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            for row in conn.execute(
+                "SELECT id, organization, body, type, language, substr(date, 1, 4)"
+                f" FROM documents WHERE id IN ({marks})",
+                part,
+            ):
+                cache[int(row[0])] = tuple(row[1:])
+        return cache
+
+
+__all__ = [
+    "ENV_ENGINE",
+    "FACET_DOCS",
+    "Matches",
+    "SentenceIndex",
+    "available",
+    "date_key",
+    "index_dir",
+]
