@@ -276,3 +276,16 @@ def test_hyphenated_russian_city_names_inflect(kb: Knowledge) -> None:
     assert codes(kb, "саммит в Улан-Баторе", "ru", ["city"]) == ["Ulaanbaatar"]
     assert codes(kb, "встреча в Чолпон-Ате", "ru", ["city"]) == ["Cholpon-Ata"]
     assert codes(kb, "выборы в Гвинее-Бисау", "ru", ["state"]) == ["GW"]
+
+
+def test_knowledge_build_help_does_not_rewrite_the_table(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from communique.knowledge import build
+
+    before = build.OUT.read_bytes()
+    with pytest.raises(SystemExit) as exit_:
+        build.main(["--help"])
+    assert exit_.value.code == 0
+    assert "Regenerate" in capsys.readouterr().out
+    assert build.OUT.read_bytes() == before

@@ -154,3 +154,10 @@ def test_chinese_version_alone(tmp_path: Path, seeds_dir: Path) -> None:
     assert src["file"] == "003_2682b7114b5ceaaa.txt" and src["language"] == "zh"
     assert "在比什凯克建立本组织地区反恐机构总部" in src["sentence"]
     assert src["sentence"].find(src["surface"]) >= 0
+
+
+def test_unknown_issue_is_an_error_not_an_empty_answer(stores: dict[str, Path]) -> None:
+    # Regression: the CLI printed an empty table (exit 0) where the API says 404.
+    result = runner.invoke(_app(), ["positions", "NOSUCH", "--db", str(stores["forward"])])
+    assert result.exit_code == 2
+    assert "no issue 'NOSUCH'" in result.output and "TERRORISM" in result.output

@@ -101,7 +101,14 @@ def build() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    # argparse so that `--help` explains instead of rewriting the committed table
+    argparse.ArgumentParser(
+        prog="python -m communique.knowledge.build",
+        description=f"Regenerate {OUT.name} (states' names in en/zh/ru) from CLDR and ISO 3166.",
+    ).parse_args(argv)
     rows = build()
     with OUT.open("w", encoding="utf-8") as fh:
         fh.write(HEADER)

@@ -161,8 +161,16 @@ def positions_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The organization's stated positions on an issue, in date order, versions grouped."""
+    from communique.knowledge import load
     from communique.link.drift import positions
 
+    issues = load().issues
+    if issue.strip().upper() not in issues:
+        # the API answers 404 here; an empty table would read as "never said anything"
+        typer.echo(
+            f"error: no issue {issue!r}; known issues: {', '.join(sorted(issues))}", err=True
+        )
+        raise typer.Exit(2)
     with _open(db) as store:
         rows = positions(store, issue, organization=organization)
     if as_json:
