@@ -25,6 +25,7 @@ same whatever the order in which the documents arrived.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import sqlite3
@@ -363,18 +364,59 @@ def update(store: Any, doc_ids: Iterable[int] | None = None) -> list[list[int]]:
             fingerprints[i] = _fingerprint(f)
         return fingerprints[i]
 
+    pool = _Pool(meta)
     for i in new:
-        for y in _candidates(meta[i], meta, fingerprint):
+        for y in _candidates(meta[i], pool.possible(meta[i]), fingerprint):
             if _pair_row(conn, i, y.id) is None:
                 evaluate_pair(store, meta[i], y)
     return regroup(store, meta)
 
 
+class _Pool:
+    """The stored documents by language and date, so that a new document is tested
+    only against those whose language and date can agree with it: testing every
+    stored document makes an ingest of N documents cost N * N tests."""
+
+    def __init__(self, meta: dict[int, DocMeta]) -> None:
+        self.by_lang: dict[str, tuple[dict[str, list[DocMeta]], list[str], list[DocMeta]]] = {}
+        for y in meta.values():
+            dated, _, undated = self.by_lang.setdefault(y.language, ({}, [], []))
+            if y.date:
+                dated.setdefault(y.date, []).append(y)
+            else:
+                undated.append(y)
+        for dated, keys, _ in self.by_lang.values():
+            keys.extend(sorted(dated))
+
+    def possible(self, x: DocMeta) -> list[DocMeta]:
+        """A superset of the documents ``compatible`` with ``x``: other languages, and a
+        date that is missing, a prefix of x's, or has x's as its prefix."""
+        out: list[DocMeta] = []
+        d = x.date
+        for lang, (dated, keys, undated) in self.by_lang.items():
+            if lang == x.language:
+                continue
+            out += undated
+            if not d:
+                for k in keys:
+                    out += dated[k]
+                continue
+            for n in range(1, len(d)):
+                out += dated.get(d[:n], ())
+            lo = bisect.bisect_left(keys, d)
+            hi = lo
+            while hi < len(keys) and keys[hi].startswith(d):
+                hi += 1
+            for k in keys[lo:hi]:
+                out += dated[k]
+        return out
+
+
 def _candidates(
-    x: DocMeta, meta: dict[int, DocMeta], fingerprint: Callable[[int], Counter[str]]
+    x: DocMeta, pool: Iterable[DocMeta], fingerprint: Callable[[int], Counter[str]]
 ) -> list[DocMeta]:
     by_lang: dict[str, list[tuple[float, str, DocMeta]]] = {}
-    for y in meta.values():
+    for y in pool:
         if not compatible(x, y):
             continue
         sim = _cosine(fingerprint(x.id), fingerprint(y.id))
