@@ -357,17 +357,7 @@ def _en_rules() -> _RuleSet:
         rules.append(_Rule(re.compile(pattern, flags), handler, group, anchor))
 
     # July 30-31, 2014 / July 30 - August 2, 2014
-    def mdy_range(m: re.Match[str], ref: object) -> _Cand | None:
-        def build() -> DateMatch:
-            y = int(m["y"])
-            m1 = mnum(m["m1"])
-            m2 = mnum(m["m2"]) if m["m2"] else m1
-            v1, v2 = _iso(y, m1, int(m["d1"])), _iso(y, m2, int(m["d2"]))
-            if v2 <= v1:
-                raise _Invalid("range ends before it starts")
-            return _mk(m, v1, end_value=v2)
-
-        return _guard(build, m)
+    mdy_range = _range_handler(mnum)
 
     add(
         rf"\b(?P<m1>{mon})\s+(?P<d1>\d{{1,2}}){_ORD}{_DASH}(?:(?P<m2>{mon})\s+)?(?P<d2>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})\b",
@@ -376,17 +366,7 @@ def _en_rules() -> _RuleSet:
     )
 
     # 30-31 July 2014 / 30 July - 2 August 2014
-    def dmy_range(m: re.Match[str], ref: object) -> _Cand | None:
-        def build() -> DateMatch:
-            y = int(m["y"])
-            m2 = mnum(m["m2"])
-            m1 = mnum(m["m1"]) if m["m1"] else m2
-            v1, v2 = _iso(y, m1, int(m["d1"])), _iso(y, m2, int(m["d2"]))
-            if v2 <= v1:
-                raise _Invalid("range ends before it starts")
-            return _mk(m, v1, end_value=v2)
-
-        return _guard(build, m)
+    dmy_range = _range_handler(mnum)
 
     add(
         rf"\b(?P<d1>\d{{1,2}}){_ORD}(?:\s+(?P<m1>{mon}))?{_DASH}(?P<d2>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m2>{mon}),?\s+(?P<y>\d{{4}})\b",
@@ -554,6 +534,25 @@ def _left_ok(m: re.Match[str], banned: str) -> bool:
     return s == 0 or not (m.string[s - 1].isalnum() or m.string[s - 1] in banned)
 
 
+def _range_handler(mnum: Callable[[str], int]) -> _Handler:
+    """A day range with one year, in any language: the month written once serves both
+    ends ("July 30-31, 2014", "30-31 July 2014", "30-31 июля 2014 года")."""
+
+    def handle(m: re.Match[str], ref: object) -> _Cand | None:
+        def build() -> DateMatch:
+            y = int(m["y"])
+            m1 = mnum(m["m1"] or m["m2"])
+            m2 = mnum(m["m2"] or m["m1"])
+            v1, v2 = _iso(y, m1, int(m["d1"])), _iso(y, m2, int(m["d2"]))
+            if v2 <= v1:
+                raise _Invalid("range ends before it starts")
+            return _mk(m, v1, end_value=v2)
+
+        return _guard(build, m)
+
+    return handle
+
+
 def _add_numeric(add: Callable[..., None]) -> None:
     def dmy(m: re.Match[str], ref: object) -> _Cand | None:
         if not _left_ok(m, ".-/"):
@@ -695,17 +694,7 @@ def _ru_rules() -> _RuleSet:
         rules.append(_Rule(re.compile(pattern, flags), handler, group, anchor))
 
     # 30-31 июля 2014 г. / 30 июля - 2 августа 2014 года / с 30 по 31 июля 2014 года
-    def dmy_range(m: re.Match[str], ref: object) -> _Cand | None:
-        def build() -> DateMatch:
-            y = int(m["y"])
-            m2 = mnum(m["m2"])
-            m1 = mnum(m["m1"]) if m["m1"] else m2
-            v1, v2 = _iso(y, m1, int(m["d1"])), _iso(y, m2, int(m["d2"]))
-            if v2 <= v1:
-                raise _Invalid("range ends before it starts")
-            return _mk(m, v1, end_value=v2)
-
-        return _guard(build, m)
+    dmy_range = _range_handler(mnum)
 
     add(
         rf"(?<!\w)(?:с\s+)?(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{mgen}))?\s*(?:-|–|—|по|и)\s*(?P<d2>\d{{1,2}})\s+(?P<m2>{mgen})\s+(?P<y>\d{{4}}){_RU_YEAR_WORD}?",
