@@ -7,7 +7,7 @@ DB ?= communique.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint fmt clean fuzz load browser-deps screenshots bench bench-full
+.PHONY: install run test test-sqlite test-postgres lint fmt clean fuzz load browser-deps screenshots bench bench-full
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -35,8 +35,17 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
+# The whole suite twice: on SQLite files, then on PostgreSQL (scripts/test-postgres
+# installs and starts a private server when COMMUNIQUE_TEST_DB names none).
 test: install lint browser-deps
-	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	env -u COMMUNIQUE_TEST_DB $(BIN)/pytest
+
+test-postgres: install
+	url=$$(scripts/test-postgres) && COMMUNIQUE_TEST_DB="$$url" $(BIN)/pytest
 
 # Long versions of the property tests and of the API load test (issue 8).
 fuzz: install

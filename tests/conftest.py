@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +31,115 @@ if TYPE_CHECKING:
     from communique.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
+
+# The suite runs twice under `make test`: on SQLite files, then with
+# COMMUNIQUE_TEST_DB set to a PostgreSQL database it may fill with schemas
+# (scripts/test-postgres starts one). Every store a test makes comes from
+# new_db(), so the same tests exercise both; a test of something only SQLite
+# has (its file, WAL, PRAGMAs, the tantivy index beside it) is marked sqlite_only.
+TEST_DB = os.environ.get("COMMUNIQUE_TEST_DB", "")
+POSTGRES = TEST_DB.startswith(("postgresql://", "postgres://"))
+
+
+def new_db(folder: Path, name: str = "test.db") -> Any:
+    """Where a test keeps a store: ``folder / name`` on SQLite; on PostgreSQL the URL
+    of a schema of its own (the same one for the same folder and name), created empty."""
+    if not POSTGRES:
+        return folder / name
+    import psycopg
+
+    schema = "t_" + hashlib.sha1(str(folder / name).encode()).hexdigest()[:20]
+    with psycopg.connect(TEST_DB, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    sep = "&" if "?" in TEST_DB else "?"
+    return f"{TEST_DB}{sep}options=-csearch_path%3D{schema}"
+
+
+def _schema_of(url: str) -> str:
+    return url.rsplit("search_path%3D", 1)[1]
+
+
+def copy_store(src: Any, dst: Any) -> Any:
+    """Copy the store at ``src`` to ``dst`` (both from new_db) and return ``dst``: the file
+    on SQLite; on PostgreSQL every table's rows, schema to schema in one database."""
+    if not POSTGRES:
+        import shutil
+
+        shutil.copy(src, dst)
+        return dst
+    from communique.store import Store
+
+    Store.open(dst).close()  # the tables, at the latest version
+    a, b = _schema_of(str(src)), _schema_of(str(dst))
+    conn = raw_connect(dst)
+    try:
+        conn.execute("BEGIN")
+        # Tables go in whatever order: foreign keys are not checked (the rows come from
+        # a store that kept them), as in a replica.
+        conn.execute("SET LOCAL session_replication_role = replica")
+        for (table,) in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = ? AND tablename != 'schema_version'",
+            (b,),
+        ).fetchall():
+            conn.execute(f"INSERT INTO {b}.{table} SELECT * FROM {a}.{table}")
+            has_identity = conn.execute(
+                "SELECT 1 FROM information_schema.columns WHERE table_schema = ?"
+                " AND table_name = ? AND column_name = 'id' AND is_identity = 'YES'",
+                (b, table),
+            ).fetchone()
+            if has_identity:
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{b}.{table}', 'id'),"
+                    f" coalesce((SELECT max(id) FROM {b}.{table}), 0) + 1, false)"
+                )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return dst
+
+
+def raw_connect(db: Any) -> Any:
+    """A connection to a store's database under the store's feet: sqlite3 for a file,
+    communique's own PostgreSQL connection (same execute/fetch interface) for a URL."""
+    if POSTGRES and str(db).startswith(("postgresql://", "postgres://")):
+        from communique.store.postgres import PgConnection
+
+        return PgConnection(str(db))
+    import sqlite3
+
+    return sqlite3.connect(db)
+
+
+def table_names(conn: Any, kind: str = "table") -> set[str]:
+    """Names of the tables (``kind="index"``: indexes) of a store's database."""
+    if getattr(conn, "dialect", "sqlite") == "postgresql":
+        if kind == "index":
+            sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+        else:
+            sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        return {r[0] for r in conn.execute(sql)}
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = ?", (kind,))}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: tests what only the SQLite store has (skipped on PostgreSQL)"
+    )
+    config.addinivalue_line("markers", "postgres_only: runs only against PostgreSQL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if POSTGRES and item.get_closest_marker("sqlite_only"):
+            item.add_marker(pytest.mark.skip(reason="SQLite only"))
+        if not POSTGRES and item.get_closest_marker("postgres_only"):
+            item.add_marker(pytest.mark.skip(reason="needs COMMUNIQUE_TEST_DB (PostgreSQL)"))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"store: {'PostgreSQL' if POSTGRES else 'SQLite'}"
+
+
 SHARED = (REPO / ".." / "shared").resolve()
 SCORER = SHARED / "eval" / "score.py"
 
@@ -75,11 +185,11 @@ def seeds_dir(shared_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+def seeded_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Any:
     """A database file with the five seeds ingested through the real pipeline."""
     from communique.store import Store
 
-    db = tmp_path_factory.mktemp("seeded") / "seeds.db"
+    db = new_db(tmp_path_factory.mktemp("seeded"), "seeds.db")
     with Store.open(db) as store:
         report = store.ingest([seeds_dir])
     assert [r.reason for r in report.failed] == []
@@ -87,8 +197,16 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path
     return db
 
 
+@pytest.fixture
+def seeded_copy(seeded_db: Any, tmp_path: Path) -> Any:
+    """A store of the five seeds that a test may write: a copy of the seeded file, or on
+    PostgreSQL a schema of its own with the seeds ingested again."""
+
+    return copy_store(seeded_db, new_db(tmp_path, "copy.db"))
+
+
 @pytest.fixture(scope="session")
-def seeded_store(seeded_db: Path) -> Iterator[Store]:
+def seeded_store(seeded_db: Any) -> Iterator[Store]:
     """A store (read it, do not write it) with the five seeds."""
     from communique.store import Store
 
@@ -101,7 +219,7 @@ def seeded_store(seeded_db: Path) -> Iterator[Store]:
 def tmp_store(tmp_path: Path) -> Iterator[Store]:
     from communique.store import Store
 
-    store = Store.open(tmp_path / "test.db")
+    store = Store.open(new_db(tmp_path))
     yield store
     store.close()
 

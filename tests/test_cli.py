@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from communique import __version__
 from communique.cli import app, render_entities
 from communique.store import MentionInfo, Store
-from conftest import EN_COMMUNIQUE, RU_DECLARATION, ZH_PRESS
+from conftest import EN_COMMUNIQUE, RU_DECLARATION, ZH_PRESS, new_db
 
 runner = CliRunner()
 
@@ -29,7 +29,7 @@ def test_version() -> None:
 
 
 def test_ingest_twice_second_run_unchanged(tmp_path: Path, seeds_dir: Path) -> None:
-    db = tmp_path / "c.db"
+    db = new_db(tmp_path, "c.db")
     first = run("ingest", seeds_dir, "--db", db, "--json")
     assert first.exit_code == 0, first.output
     assert json.loads(first.stdout)["counts"] == {"stored": 5, "unchanged": 0, "failed": 0}
@@ -46,11 +46,11 @@ def test_ingest_with_bad_files_fails_with_reasons(tmp_path: Path, seeds_dir: Pat
     shutil.copytree(seeds_dir, folder)
     (folder / "noise.txt").write_bytes(os.urandom(3000))
     (folder / "empty.txt").write_bytes(b"")
-    db = tmp_path / "m.db"
+    db = new_db(tmp_path, "m.db")
     result = run("ingest", folder, "--db", db)
     assert result.exit_code == 1
     assert "noise.txt" in result.stdout and "empty.txt" in result.stdout
-    report = json.loads(run("ingest", folder, "--db", tmp_path / "m2.db", "--json").stdout)
+    report = json.loads(run("ingest", folder, "--db", new_db(tmp_path, "m2.db"), "--json").stdout)
     assert report["counts"] == {"stored": 5, "unchanged": 0, "failed": 2}
     failed = {
         Path(r["path"]).name: r["reason"] for r in report["results"] if r["status"] == "failed"
@@ -173,7 +173,7 @@ def test_extract_own_documents_in_three_languages(tmp_path: Path, text: str, lan
 
 
 def test_stats_and_delete(tmp_path: Path, seeds_dir: Path) -> None:
-    db = tmp_path / "d.db"
+    db = new_db(tmp_path, "d.db")
     seed = sorted(seeds_dir.glob("*.txt"))[4]
     assert run("ingest", seed, "--db", db).exit_code == 0
     stats = json.loads(run("stats", "--db", db, "--json").stdout)
@@ -186,7 +186,7 @@ def test_stats_and_delete(tmp_path: Path, seeds_dir: Path) -> None:
 
 
 def test_db_from_environment(tmp_path: Path, seeds_dir: Path) -> None:
-    db = tmp_path / "env.db"
+    db = new_db(tmp_path, "env.db")
     seed = sorted(seeds_dir.glob("*.txt"))[2]
     result = runner.invoke(app, ["ingest", str(seed)], env={"COMMUNIQUE_DB": str(db)})
     assert result.exit_code == 0
@@ -205,7 +205,7 @@ def test_serve_hands_the_database_to_the_service(
         seen.update(app=app_, host=host, port=port)
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
-    result = run("serve", "--db", tmp_path / "s.db", "--port", "8123")
+    result = run("serve", "--db", new_db(tmp_path, "s.db"), "--port", "8123")
     assert result.exit_code == 0
     assert seen["host"] == "127.0.0.1" and seen["port"] == 8123
     assert type(seen["app"]).__name__ == "FastAPI"

@@ -1,9 +1,12 @@
-"""Two ``communique ingest`` processes and a searching reader on one SQLite file.
+"""Two ``communique ingest`` processes and a searching reader on one store.
 
-WAL lets the reader go on while a writer commits; the busy timeout makes the
-second writer wait for the first instead of failing. Both ingests walk the same
-folder (so they race for the same files) and each also has files of its own:
-every file must end up stored exactly once, with no "database is locked".
+On SQLite, WAL lets the reader go on while a writer commits and the busy
+timeout makes the second writer wait for the first instead of failing. On
+PostgreSQL (the suite's second run) the two writers run in parallel and the
+unique hash decides which one stores a file both hold. Both ingests walk the
+same folder (so they race for the same files, and for creating the schema) and
+each also has files of its own: every file must end up stored exactly once,
+with no "database is locked".
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import time
 from pathlib import Path
 
 from communique.store import Store
+from conftest import new_db
 from genre import write_batch
 from hostile.cli import check_store, command, env
 
@@ -28,7 +32,7 @@ def test_two_ingests_and_a_reader(tmp_path: Path) -> None:
     own = [tmp_path / "a", tmp_path / "b"]
     write_batch(own[0], OWN, seed=2)
     write_batch(own[1], OWN, seed=3)
-    db = tmp_path / "c.db"
+    db = new_db(tmp_path, "c.db")
     # No store yet: the reader and both writers race to create the schema too.
 
     stop = threading.Event()

@@ -17,8 +17,9 @@ import subprocess
 import time
 from pathlib import Path
 
+from conftest import new_db
 from genre import write_batch
-from hostile.cli import check_store, command, env, ingest
+from hostile.cli import check_store, command, env, ingest, store_exists
 
 LONG = os.environ.get("COMMUNIQUE_LONG") == "1"
 KILLS = 40 if LONG else 5
@@ -67,7 +68,7 @@ def _kill(db: Path, folder: Path, *, after_s: float, at_count: int, jitter_s: fl
 def test_sigkill_at_random_points_loses_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     files = write_batch(folder, DOCS, seed=SEED)
-    db = tmp_path / "crash.db"
+    db = new_db(tmp_path, "crash.db")
     rng = random.Random(SEED)
     stored_before = 0
     kills = finished = 0
@@ -85,7 +86,7 @@ def test_sigkill_at_random_points_loses_nothing(tmp_path: Path) -> None:
             killed = _kill(db, folder, after_s=0, at_count=target, jitter_s=rng.uniform(0, 0.02))
         kills += killed
         finished += not killed
-        if not db.exists():
+        if not store_exists(db):
             continue  # killed before the store was created
         counts = check_store(db)
         # Committed documents stay committed; none is stored twice.
@@ -106,6 +107,6 @@ def test_sigkill_at_random_points_loses_nothing(tmp_path: Path) -> None:
     counts = check_store(db)
     assert counts["documents"] == counts["distinct_sha256"] == DOCS
     # Every file's document is whole: as many sentences as a fresh store gives it.
-    fresh = tmp_path / "fresh.db"
+    fresh = new_db(tmp_path, "fresh.db")
     assert ingest([folder], fresh).returncode == 0
     assert check_store(fresh)["sentences"] == counts["sentences"]

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from communique.cli import app
 from communique.search.crosslingual import concepts, should_expand
 from communique.store import Store
+from conftest import new_db
 from test_versions import write_texts
 
 runner = CliRunner()
@@ -21,7 +22,7 @@ SEED_ZH = "003_2682b7114b5ceaaa.txt"
 
 @pytest.fixture(scope="module")
 def seed_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
-    db = tmp_path_factory.mktemp("cross") / "seeds.db"
+    db = new_db(tmp_path_factory.mktemp("cross"), "seeds.db")
     result = runner.invoke(app, ["ingest", str(seeds_dir), "--db", str(db), "--json"])
     assert result.exit_code == 0, result.output
     return db
@@ -30,7 +31,7 @@ def seed_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
 @pytest.fixture(scope="module")
 def own_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
     folder = tmp_path_factory.mktemp("cross_own")
-    db = folder / "own.db"
+    db = new_db(folder, "own.db")
     with Store.open(db) as store:
         assert store.ingest([seeds_dir, *write_texts(folder / "texts")]).ok
     return db

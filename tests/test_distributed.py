@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 import pytest
 
 from communique.store import Store
-from conftest import bench_corpus
+from conftest import bench_corpus, new_db, raw_connect
 from hostile.cli import command, env
 
 pytest.importorskip("dask.distributed")
@@ -28,9 +27,10 @@ LONG = os.environ.get("COMMUNIQUE_LONG") == "1"
 DOCS = 1000 if LONG else 40
 
 
-def _snapshot(db: Path) -> dict[str, Any]:
+def _snapshot(db: Any) -> dict[str, Any]:
     """Everything stored, keyed by content rather than by row id (ingested_at left out)."""
-    conn = sqlite3.connect(db)
+    conn = raw_connect(db)
+    postgres = getattr(conn, "dialect", "sqlite") == "postgresql"
     try:
         sha = dict(conn.execute("SELECT id, sha256 FROM documents"))
         docs = {
@@ -56,9 +56,12 @@ def _snapshot(db: Path) -> dict[str, Any]:
                 'SELECT doc_id, kind, value, start, "end", surface, sentence, attrs FROM mentions'
             )
         )
-        index = conn.execute(
-            "SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'cooperation'"
-        ).fetchone()[0]
+        match = (
+            "tsv @@ CAST('cooperation' AS tsquery)"
+            if postgres
+            else "sentences_fts MATCH 'cooperation'"
+        )
+        index = conn.execute(f"SELECT count(*) FROM sentences_fts WHERE {match}").fetchone()[0]
         ids = sorted(sha.items())
     finally:
         conn.close()
@@ -72,7 +75,7 @@ def _snapshot(db: Path) -> dict[str, Any]:
     }
 
 
-def _facts(db: Path) -> list[dict[str, Any]]:
+def _facts(db: Any) -> list[dict[str, Any]]:
     from communique.link import ensure_built, facts
 
     with Store.open(db) as store:
@@ -85,7 +88,7 @@ def _facts(db: Path) -> list[dict[str, Any]]:
 def test_dask_local_two_workers_gives_the_serial_store(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     truths = bench_corpus().generate(folder, DOCS, seed=11, target_bytes=3000)
-    serial_db, dask_db = tmp_path / "serial.db", tmp_path / "dask.db"
+    serial_db, dask_db = new_db(tmp_path, "serial.db"), new_db(tmp_path, "dask.db")
 
     with Store.open(serial_db) as store:
         report = store.ingest([folder])
@@ -131,7 +134,7 @@ def test_dask_local_two_workers_gives_the_serial_store(tmp_path: Path) -> None:
 
 def test_bad_dask_address_is_refused(tmp_path: Path) -> None:
     proc = subprocess.run(
-        command("ingest", tmp_path, "--db", tmp_path / "x.db", "--dask", "local:0"),
+        command("ingest", tmp_path, "--db", new_db(tmp_path, "x.db"), "--dask", "local:0"),
         capture_output=True,
         text=True,
         env=env(),

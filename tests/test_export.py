@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from typer.testing import CliRunner
 
 from communique.export import akn_document, check_akn, export
 from communique.store import Store
+from conftest import copy_store, new_db
 
 runner = CliRunner()
 
@@ -21,8 +21,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def linked_store(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     """A copy of the seeded store (the shared one is read-only), linked on first use."""
-    db = tmp_path_factory.mktemp("linked") / "seeds.db"
-    shutil.copy(seeded_db, db)
+    db = copy_store(seeded_db, new_db(tmp_path_factory.mktemp("linked"), "seeds.db"))
     store = Store.open(db)
     yield store
     store.close()
@@ -83,14 +82,14 @@ def test_jsonl_and_csv(linked_store: Store, tmp_path: Path) -> None:
 
 
 def test_export_command(linked_store: Store, tmp_path: Path) -> None:
-    seeded_db = Path(linked_store.path)
+    seeded_db = linked_store.path
     from communique.link.cli import register
 
     app = typer.Typer()
     register(app)
     out = tmp_path / "p.json"
-    result = runner.invoke(app, ["export", str(out), "--format", "popolo", "--db", str(seeded_db)])
+    result = runner.invoke(app, ["export", str(out), "--format", "popolo", "--db", seeded_db])
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text(encoding="utf-8"))["persons"]
-    bad = runner.invoke(app, ["export", str(out), "--format", "pdf", "--db", str(seeded_db)])
+    bad = runner.invoke(app, ["export", str(out), "--format", "pdf", "--db", seeded_db])
     assert bad.exit_code != 0

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from communique.link.cli import register
 from communique.store import Store
+from conftest import new_db
 
 runner = CliRunner()
 
@@ -38,7 +39,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> dict[st
     files = sorted(seeds_dir.glob("*.txt"))
     out = {}
     for label, order in (("forward", files), ("backward", files[::-1])):
-        db = tmp_path_factory.mktemp(label) / "c.db"
+        db = new_db(tmp_path_factory.mktemp(label), "c.db")
         with Store.open(db) as store:
             for f in order:
                 assert store.ingest([f]).ok
@@ -144,7 +145,7 @@ def test_chinese_version_alone(tmp_path: Path, seeds_dir: Path) -> None:
     folder = tmp_path / "zh"
     folder.mkdir()
     shutil.copy(seeds_dir / "003_2682b7114b5ceaaa.txt", folder)
-    db = tmp_path / "zh.db"
+    db = new_db(tmp_path, "zh.db")
     with Store.open(db) as store:
         assert store.ingest([folder]).ok
     rows = run_json("facts", "--subject", "RATS", "--json", "--db", db)

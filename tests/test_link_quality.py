@@ -17,6 +17,7 @@ import pytest
 from communique.link import facts, followups, formulas, state_at
 from communique.link.drift import word_diff
 from communique.store import Store
+from conftest import new_db
 
 CMFA_2006_EN = """JOINT COMMUNIQUE OF THE MEETING OF THE COUNCIL OF MINISTERS OF FOREIGN AFFAIRS OF THE SHANGHAI COOPERATION ORGANIZATION
 
@@ -95,7 +96,7 @@ def quality_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("sco_2009_zh.txt", SCO_2009_ZH),
     ):
         (folder / name).write_text(text, encoding="utf-8")
-    db = folder / "q.db"
+    db = new_db(folder, "q.db")
     with Store.open(db) as store:
         assert store.ingest([folder]).ok
     return db
@@ -186,11 +187,8 @@ def test_presidency_goes_to_the_named_state_and_organization(quality: Store) -> 
     assert [(f.object, f.valid_from) for f in sco] == [("KZ", "2006-06-15")]
 
 
-def test_language_versions_of_a_promise_share_one_status(seeded_db: Path, tmp_path: Path) -> None:
-    import shutil
-
-    db = tmp_path / "copy.db"
-    shutil.copy(seeded_db, db)
+def test_language_versions_of_a_promise_share_one_status(seeded_copy: Any) -> None:
+    db = seeded_copy
     with Store.open(db) as store:
         rows = followups(store)
     en = next(c for c in rows if "ensure their signing at the next meeting" in c.sentence)

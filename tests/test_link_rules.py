@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from communique.link import ensure_built, facts, followups, persons, state_at
 from communique.link.names import person_key, skeleton, translit
 from communique.link.timeline import Fact, Source, _Assertion, assemble
 from communique.store import Store
+from conftest import new_db
 
 EN_2008 = """JOINT COMMUNIQUE OF THE MEETING OF THE COUNCIL OF MINISTERS OF FOREIGN AFFAIRS OF THE SHANGHAI COOPERATION ORGANIZATION
 
@@ -68,7 +68,7 @@ def genre_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("en_2010.txt", EN_2010),
     ):
         (folder / name).write_text(text, encoding="utf-8")
-    db = folder / "g.db"
+    db = new_db(folder, "g.db")
     with Store.open(db) as store:
         assert store.ingest([folder]).ok
     return db
@@ -142,9 +142,8 @@ def test_person_keys() -> None:
     assert person_key("唐家璇").startswith("zh:")
 
 
-def test_names_joined_through_language_versions(seeded_db: Path, tmp_path: Path) -> None:
-    db = tmp_path / "copy.db"
-    shutil.copy(seeded_db, db)
+def test_names_joined_through_language_versions(seeded_copy: Any) -> None:
+    db = seeded_copy
     with Store.open(db) as store:
         ensure_built(store)
         people = persons(store.conn)

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from communique.align import versions
 from communique.cli import app
 from communique.store import Store
+from conftest import new_db
 
 runner = CliRunner()
 SEED_EN = "000_ac53f3c11b13c664.txt"
@@ -124,7 +125,7 @@ def test_real_white_papers_are_grouped_and_aligned(shared_dir: Path, tmp_path: P
     papers = sorted(docs.glob("2021_prc-scio_*_*.txt"))
     if len(papers) < 4:
         pytest.skip("white papers not present")
-    with Store.open(tmp_path / "w.db") as store:
+    with Store.open(new_db(tmp_path, "w.db")) as store:
         started = time.perf_counter()
         report = store.ingest(papers)
         seconds = time.perf_counter() - started

@@ -26,7 +26,11 @@ from communique.search import engine
 from communique.search.tokens import fts_tokens
 from communique.store import Store
 
-pytestmark = pytest.mark.skipif(engine.tantivy is None, reason="tantivy not installed")
+# The tantivy index lives beside a SQLite file; a PostgreSQL store searches itself.
+pytestmark = [
+    pytest.mark.skipif(engine.tantivy is None, reason="tantivy not installed"),
+    pytest.mark.sqlite_only,
+]
 
 DOCS = 36
 

@@ -8,15 +8,16 @@ Upload, token and rate-limit tests belong with those features (not here yet).
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from communique.service import create_app
 from communique.store import Store
+from conftest import new_db, raw_connect, table_names
 from genre import write_batch
 
 PAYLOADS = [
@@ -63,7 +64,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("security")
     write_batch(root / "docs", 12, seed=5)
     _hostile_docs(root / "hostile")
-    path = root / "s.db"
+    path = new_db(root, "s.db")
     with Store.open(path) as store:
         report = store.ingest([root / "docs", root / "hostile"])
     assert report.failed == [], [(r.path, r.reason) for r in report.failed]
@@ -76,10 +77,10 @@ def client(db: Path) -> Iterator[TestClient]:
         yield c
 
 
-def _tables(db: Path) -> tuple[list[tuple[str, str]], int, int]:
-    conn = sqlite3.connect(db)
+def _tables(db: Any) -> tuple[list[str], int, int]:
+    conn = raw_connect(db)
     try:
-        schema = conn.execute("SELECT type, name FROM sqlite_master ORDER BY 2").fetchall()
+        schema = sorted(table_names(conn) | table_names(conn, "index"))
         docs = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
         sentences = conn.execute("SELECT count(*) FROM sentences").fetchone()[0]
         return schema, docs, sentences
@@ -274,8 +275,8 @@ def test_every_page_renders_hostile_text_escaped(client: TestClient) -> None:
     assert seen_escaped, "the hostile documents never showed: the test saw nothing"
 
 
-def test_hostile_document_text_is_escaped_on_its_page(client: TestClient, db: Path) -> None:
-    conn = sqlite3.connect(db)
+def test_hostile_document_text_is_escaped_on_its_page(client: TestClient, db: Any) -> None:
+    conn = raw_connect(db)
     try:
         doc_id, text = conn.execute(
             "SELECT id, text FROM documents WHERE name = 'xss_text.txt'"

@@ -26,6 +26,7 @@ from communique.service import create_app
 from communique.service.data import safe_snippet
 from communique.service.models import DocumentDetail, MentionOut, SentenceOut
 from communique.service.render import Span, render_paragraphs, render_range
+from conftest import new_db
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 SEEDS = sorted((SHARED / "corpus" / "seeds").glob("*.txt"))
@@ -78,7 +79,7 @@ def store_db(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         path = folder / name
         path.write_text(text, encoding="utf-8")
         own.append(path)
-    db = folder / "communique.db"
+    db = new_db(folder, "communique.db")
     with Store.open(db) as store:
         report = store.ingest([*SEEDS, *own])
     missing = [

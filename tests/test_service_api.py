@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from communique.auth import create_token, revoke_token
 from communique.service import create_app
 from communique.service.charts import bar_chart, small_multiples
 from communique.service.pages_link import aligned_rows
+from conftest import copy_store, new_db
 
 SEEDS = sorted(
     (Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "seeds").glob("*.txt")
@@ -61,7 +61,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("../shared/corpus/seeds not present")
     from communique.store import Store
 
-    db = tmp_path_factory.mktemp("api") / "seeds.db"
+    db = new_db(tmp_path_factory.mktemp("api"), "seeds.db")
     with Store.open(db) as store:
         report = store.ingest(SEEDS)
         assert not report.failed
@@ -79,9 +79,7 @@ def client(seeded: Path) -> Iterator[TestClient]:
 
 @pytest.fixture
 def writable(seeded: Path, tmp_path: Path) -> Path:
-    db = tmp_path / "w.db"
-    shutil.copy(seeded, db)
-    return db
+    return copy_store(seeded, new_db(tmp_path, "w.db"))
 
 
 def _token(db: Path, name: str = "test") -> str:

@@ -16,11 +16,12 @@ from typer.testing import CliRunner
 from communique import auth
 from communique.auth import FailureLimiter, create_token, list_tokens, revoke_token, verify_token
 from communique.store import Store
+from conftest import new_db
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "t.db")
+    s = Store.open(new_db(tmp_path, "t.db"))
     yield s
     s.close()
 
@@ -33,7 +34,7 @@ def test_token_is_shown_once_and_stored_hashed(store: Store) -> None:
     key, salt, digest = store.conn.execute("SELECT key, salt, hash FROM api_tokens").fetchone()
     assert token.startswith(f"cq_{key}_")
     # neither the token nor its plain SHA-256 is in the table
-    dump = "\n".join(store.conn.iterdump())
+    dump = "\n".join(map(repr, store.conn.execute("SELECT * FROM api_tokens").fetchall()))
     assert secret not in dump and hashlib.sha256(secret.encode()).hexdigest() not in dump
     assert len(salt) == 16 and len(digest) == 32
     two = create_token(store.conn, "other")[1]
@@ -88,7 +89,7 @@ def test_token_commands(tmp_path: Path) -> None:
 
     auth.register(app)
     runner = CliRunner()
-    db = str(tmp_path / "cli.db")
+    db = str(new_db(tmp_path, "cli.db"))
     made = runner.invoke(app, ["token", "create", "--db", db, "--name", "uploader"])
     assert made.exit_code == 0, made.output
     token = made.stdout.strip().splitlines()[0]

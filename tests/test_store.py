@@ -7,22 +7,32 @@ import json
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from communique.store import LATEST, SchemaError, Store
 from communique.store.migrations import MIGRATIONS, current_version, migrate, statements
-from conftest import EN_COMMUNIQUE, build_processed
+from conftest import EN_COMMUNIQUE, build_processed, new_db, raw_connect, table_names
 
 
 def _fts_ok(store: Store) -> None:
+    if store.dialect == "postgresql":
+        # One tsvector per sentence, each naming a sentence that exists.
+        one = "SELECT count(*) FROM sentences_fts f JOIN sentences s ON s.id = f.rowid"
+        assert (
+            store.conn.execute(one).fetchone()[0]
+            == store.conn.execute("SELECT count(*) FROM sentences").fetchone()[0]
+            == store.conn.execute("SELECT count(*) FROM sentences_fts").fetchone()[0]
+        )
+        return
     # FTS5 raises "database disk image is malformed" when the index and the
     # sentences table disagree.
     store.conn.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('integrity-check')")
 
 
-def _snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    conn = sqlite3.connect(db)
+def _snapshot(db: Any) -> dict[str, list[tuple[object, ...]]]:
+    conn = raw_connect(db)
     try:
         return {
             t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
@@ -35,6 +45,7 @@ def _snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
 # ------------------------------------------------------------------- schema
 
 
+@pytest.mark.sqlite_only
 def test_pragmas_and_schema(tmp_store: Store) -> None:
     c = tmp_store.conn
     assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -55,15 +66,12 @@ def test_statements_keep_trigger_bodies_whole() -> None:
 
 
 def test_upgrade_from_version_1_keeps_and_indexes_data(tmp_path: Path) -> None:
-    db = tmp_path / "old.db"
+    db = new_db(tmp_path, "old.db")
     old = Store(db, migrate_to=1)
     assert old.schema_version == 1
     doc_id, created = old.add(build_processed(EN_COMMUNIQUE, "en.txt", date="2011-03-12"))
     assert created
-    assert (
-        old.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sentences_fts'").fetchone()
-        is None
-    )
+    assert "sentences_fts" not in table_names(old.conn)
     old.close()
 
     new = Store.open(db)
@@ -74,15 +82,13 @@ def test_upgrade_from_version_1_keeps_and_indexes_data(tmp_path: Path) -> None:
         hits = new.search("Afghanistan").hits
         assert [h.document_id for h in hits] == [doc_id]
         _fts_ok(new)
-        indexes = {
-            r[0] for r in new.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")
-        }
-        assert {"documents_language", "documents_date"} <= indexes
+        assert {"documents_language", "documents_date"} <= table_names(new.conn, "index")
         assert new.document(doc_id) is not None
     finally:
         new.close()
 
 
+@pytest.mark.sqlite_only
 def test_failed_migration_leaves_the_previous_version(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -101,9 +107,9 @@ def test_failed_migration_leaves_the_previous_version(
 
 
 def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
-    db = tmp_path / "future.db"
+    db = new_db(tmp_path, "future.db")
     Store.open(db).close()
-    conn = sqlite3.connect(db)
+    conn = raw_connect(db)
     conn.execute("INSERT INTO schema_version VALUES (?, 'later')", (LATEST + 1,))
     conn.commit()
     conn.close()
@@ -111,6 +117,7 @@ def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
         Store.open(db)
 
 
+@pytest.mark.sqlite_only
 def test_default_path_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import communique
 
@@ -166,7 +173,7 @@ def test_persons_instruments_commitments_are_mentions(genre_store: Store) -> Non
 
 
 def test_adding_the_same_bytes_twice_changes_nothing(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
+    db = new_db(tmp_path, "s.db")
     doc = build_processed(EN_COMMUNIQUE, "a.txt", date="2011-03-12")
     with Store.open(db) as store:
         first = store.add(doc)
@@ -253,7 +260,7 @@ def test_detail_and_stats_serialize(genre_store: Store) -> None:
 
 
 def test_ingest_seeds_then_again_unchanged(tmp_path: Path, seeds_dir: Path) -> None:
-    db = tmp_path / "i.db"
+    db = new_db(tmp_path, "i.db")
     events = []
     with Store.open(db) as store:
         report = store.ingest([seeds_dir], progress=events.append)
@@ -277,7 +284,7 @@ def test_ingest_reports_failures_and_goes_on(tmp_path: Path, seeds_dir: Path) ->
     (folder / "b_copy.txt").write_bytes(seed.read_bytes())  # same bytes: one document
     (folder / "c_noise.txt").write_bytes(os.urandom(4096))
     (folder / "d_empty.txt").write_bytes(b"")
-    with Store.open(tmp_path / "f.db") as store:
+    with Store.open(new_db(tmp_path, "f.db")) as store:
         report = store.ingest([folder, tmp_path / "missing.txt"])
         assert report.counts() == {"stored": 1, "unchanged": 1, "failed": 3}
         assert not report.ok
@@ -292,7 +299,7 @@ def test_ingest_reports_failures_and_goes_on(tmp_path: Path, seeds_dir: Path) ->
 def test_ingest_with_worker_processes_matches_one_process(
     tmp_path: Path, seeds_dir: Path, seeded_store: Store
 ) -> None:
-    with Store.open(tmp_path / "w.db") as store:
+    with Store.open(new_db(tmp_path, "w.db")) as store:
         report = store.ingest([seeds_dir], workers=2)
         assert report.counts()["stored"] == 5
         mine = {d.sha256: d.sentences for d in store.documents()}

@@ -17,6 +17,7 @@ import pytest
 from communique.align import versions
 from communique.align.versions import DocMeta, compatible
 from communique.store import Store
+from conftest import new_db
 
 COMM_EN = """\
 JOINT COMMUNIQUE
@@ -148,7 +149,7 @@ STMT = ["stmt_en.txt", "stmt_zh.txt"]
 def mixed_store(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Store:
     folder = tmp_path_factory.mktemp("versions")
     paths = write_texts(folder / "texts")
-    store = Store.open(folder / "v.db")
+    store = Store.open(new_db(folder, "v.db"))
     report = store.ingest([seeds_dir, *paths])
     assert report.ok and len(report.stored) == 10
     return store
@@ -214,7 +215,7 @@ def test_groups_do_not_depend_on_the_ingest_order(tmp_path: Path, seeds_dir: Pat
     ]
     results = []
     for k, order in enumerate(orders):
-        with Store.open(tmp_path / f"o{k}.db") as store:
+        with Store.open(new_db(tmp_path, f"o{k}.db")) as store:
             if k == 0:
                 store.ingest(order)
             else:
@@ -226,7 +227,7 @@ def test_groups_do_not_depend_on_the_ingest_order(tmp_path: Path, seeds_dir: Pat
 
 def test_a_group_grows_when_a_version_arrives_later(tmp_path: Path) -> None:
     en, zh, ru = write_texts(tmp_path / "t", ["comm_en.txt", "comm_zh.txt", "comm_ru.txt"])
-    with Store.open(tmp_path / "g.db") as store:
+    with Store.open(new_db(tmp_path, "g.db")) as store:
         store.ingest([en])
         assert named_groups(store) == []
         store.ingest([zh])
@@ -244,7 +245,7 @@ def test_documents_added_without_ingest_are_grouped_when_asked(tmp_path: Path) -
     from communique.pipeline import process
 
     en, zh = write_texts(tmp_path / "t", ["stmt_en.txt", "stmt_zh.txt"])
-    with Store.open(tmp_path / "a.db") as store:
+    with Store.open(new_db(tmp_path, "a.db")) as store:
         a, _ = store.add(process(en))
         b, _ = store.add(process(zh))
         assert [d.id for d in store.versions(a)] == [b]

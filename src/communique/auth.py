@@ -21,7 +21,6 @@ import time
 from collections import deque
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -74,15 +73,16 @@ def create_token(conn: Any, name: str = "") -> tuple[TokenInfo, str]:
     for _ in range(5):
         key = secrets.token_hex(6)
         try:
-            cur = conn.execute(
-                "INSERT INTO api_tokens (key, name, salt, hash, created_at) VALUES (?, ?, ?, ?, ?)",
+            row = conn.execute(
+                "INSERT INTO api_tokens (key, name, salt, hash, created_at) VALUES (?, ?, ?, ?, ?)"
+                " RETURNING id",
                 (key, name, salt, digest, created),
-            )
+            ).fetchone()
         except Exception as exc:  # a key collision (48 random bits) is retried
             if "UNIQUE" not in str(exc).upper():
                 raise
             continue
-        info = TokenInfo(int(cur.lastrowid or 0), key, name, created, None, None)
+        info = TokenInfo(int(row[0]), key, name, created, None, None)
         return info, f"{PREFIX}_{key}_{secret}"
     raise RuntimeError("could not find a free token key")
 
@@ -97,9 +97,10 @@ def revoke_token(conn: Any, ident: str) -> TokenInfo | None:
     ident = ident.strip()
     m = _TOKEN.match(ident)
     key = m.group(1) if m else ident
+    # An id only when it is all digits (and fits a 64-bit integer); else a key.
+    number = int(ident) if ident.isdigit() and len(ident) < 19 else -1
     row = conn.execute(
-        f"SELECT {_COLUMNS} FROM api_tokens WHERE key = ? OR (? GLOB '[0-9]*' AND id = ?)",
-        (key, ident, int(ident) if ident.isdigit() else -1),
+        f"SELECT {_COLUMNS} FROM api_tokens WHERE key = ? OR id = ?", (key, number)
     ).fetchone()
     if row is None:
         return None
@@ -187,12 +188,17 @@ token_app = typer.Typer(
 )
 
 DbOpt = Annotated[
-    Path,
-    typer.Option("--db", envvar="COMMUNIQUE_DB", help="SQLite database file.", show_default=True),
+    str,
+    typer.Option(
+        "--db",
+        envvar="COMMUNIQUE_DB",
+        help="SQLite database file or postgresql:// URL.",
+        show_default=True,
+    ),
 ]
 
 
-def _open(db: Path) -> Any:
+def _open(db: str) -> Any:
     # Looked up when a command runs: communique.cli imports this module at its end.
     from communique.cli import open_store
 
@@ -201,7 +207,7 @@ def _open(db: Path) -> Any:
 
 @token_app.command("create")
 def create_cmd(
-    db: DbOpt = Path("communique.db"),
+    db: DbOpt = "communique.db",
     name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "",
 ) -> None:
     """Create a token and print it; it is shown only this once."""
@@ -216,7 +222,7 @@ def create_cmd(
 
 @token_app.command("list")
 def list_cmd(
-    db: DbOpt = Path("communique.db"),
+    db: DbOpt = "communique.db",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List tokens (never their secrets)."""
@@ -238,7 +244,7 @@ def list_cmd(
 @token_app.command("revoke")
 def revoke_cmd(
     ident: Annotated[str, typer.Argument(metavar="ID", help="Token id, key or the token.")],
-    db: DbOpt = Path("communique.db"),
+    db: DbOpt = "communique.db",
 ) -> None:
     """Revoke a token: it stops working at once."""
     with _open(db) as store:

@@ -36,11 +36,11 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 DbOpt = Annotated[
-    Path,
+    str,
     typer.Option(
         "--db",
         envvar="COMMUNIQUE_DB",
-        help="SQLite database file (created when missing).",
+        help="SQLite database file (created when missing) or postgresql://user@host/database.",
         show_default=True,
     ),
 ]
@@ -56,7 +56,7 @@ ToOpt = Annotated[
     str | None, typer.Option("--to", help="Dated on or before (YYYY, YYYY-MM, YYYY-MM-DD).")
 ]
 
-_DEFAULT_DB = Path("communique.db")
+_DEFAULT_DB = "communique.db"
 
 
 def _version(value: bool) -> None:
@@ -75,7 +75,7 @@ def main(
     """communique: documents in, provenance-keeping knowledge out."""
 
 
-def open_store(db: Path | None) -> Any:
+def open_store(db: str | Path | None) -> Any:
     """The store in ``db`` (``None``: ``$COMMUNIQUE_DB`` or communique.db) for every
     command, the link layer's and the token ones included; a database this version
     cannot read ends the command with status 2."""
@@ -211,7 +211,7 @@ def ingest(
             for r in report.failed:
                 failed.add_row(r.path, r.reason or "")
             out.print(failed)
-        out.print(f"{len(report.results)} files in {report.seconds:.2f} s -> {db}")
+        out.print(f"{len(report.results)} files in {report.seconds:.2f} s -> {store.location}")
     raise typer.Exit(0 if report.ok else 1)
 
 
@@ -364,7 +364,7 @@ def show(
     typer.echo(body)
 
 
-def _show_parallel(doc_id: int, db: Path, lang: str, as_json: bool) -> None:
+def _show_parallel(doc_id: int, db: str, lang: str, as_json: bool) -> None:
     from communique.align.parallel import NoVersion, parallel
 
     with open_store(db) as store:

@@ -24,6 +24,8 @@ from typing import Any
 
 import pytest
 
+from conftest import new_db
+
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / ".." / "shared" / "corpus" / "seeds"
 CHROMIUM_ARGS = [
@@ -71,7 +73,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     from communique.store import Store
 
     folder = tmp_path_factory.mktemp("browser")
-    db = folder / "seeds.db"
+    db = new_db(folder, "seeds.db")
     with Store.open(db) as store:
         report = store.ingest(seeds)
         assert not report.failed, [r.reason for r in report.failed]

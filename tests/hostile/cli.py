@@ -86,17 +86,39 @@ def peak_rss_mb(args: Sequence[str | Path], timeout: float = 120) -> tuple[float
     return rss_kb / 1024, rc, stdout
 
 
-def check_store(db: Path) -> dict[str, int]:
-    """Integrity of a store file: SQLite's own check, whole documents, index in step.
+def store_exists(db: Any) -> bool:
+    """Whether a store was created at ``db`` (a file, or tables in a PostgreSQL schema)."""
+    if str(db).startswith("postgresql://"):
+        from communique.store.postgres import PgConnection
+
+        conn = PgConnection(str(db))
+        try:
+            row = conn.execute("SELECT to_regclass('documents') IS NOT NULL").fetchone()
+            return bool(row and row[0])
+        finally:
+            conn.close()
+    return Path(db).exists()
+
+
+def check_store(db: Any) -> dict[str, int]:
+    """Integrity of a store: the database's own check, whole documents, index in step.
 
     Returns row counts. Every document has its paragraphs and sentences (none
     is half written), every sentence and paragraph belongs to a document, and
-    the full-text index holds exactly the sentences.
+    the full-text index holds exactly the sentences. ``db``: a SQLite file or
+    a PostgreSQL URL (whose server checks its own pages; the rest is the same).
     """
-    conn = sqlite3.connect(db)
+    postgres = str(db).startswith("postgresql://")
+    if postgres:
+        from communique.store.postgres import PgConnection
+
+        conn: Any = PgConnection(str(db))
+    else:
+        conn = sqlite3.connect(db)
     try:
-        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        if not postgres:
+            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
         def one(sql: str) -> int:
             return int(conn.execute(sql).fetchone()[0])
@@ -116,7 +138,7 @@ def check_store(db: Path) -> dict[str, int]:
         assert (
             one(
                 "SELECT count(*) FROM (SELECT doc_id FROM sentences GROUP BY doc_id"
-                " HAVING min(idx) != 0 OR max(idx) != count(*) - 1)"
+                " HAVING min(idx) != 0 OR max(idx) != count(*) - 1) AS gaps"
             )
             == 0
         )
@@ -126,8 +148,17 @@ def check_store(db: Path) -> dict[str, int]:
                 " WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = t.doc_id)"
             )
             assert orphans == 0, f"{orphans} {table} rows without a document"
-        has_fts = one("SELECT count(*) FROM sqlite_master WHERE name = 'sentences_fts'")
-        if has_fts:
+        if postgres:
+            # One tsvector per sentence, none without its sentence (the foreign key).
+            assert one("SELECT count(*) FROM sentences_fts") == sentences
+            assert (
+                one(
+                    "SELECT count(*) FROM sentences s WHERE NOT EXISTS"
+                    " (SELECT 1 FROM sentences_fts f WHERE f.rowid = s.id)"
+                )
+                == 0
+            )
+        elif one("SELECT count(*) FROM sqlite_master WHERE name = 'sentences_fts'"):
             # One index entry per sentence, and FTS5's own check of the index
             # against its content table (the sentences).
             assert one("SELECT count(*) FROM sentences_fts_docsize") == sentences

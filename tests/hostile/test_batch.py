@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 import random
 import re
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from conftest import new_db, raw_connect
 from hostile import files as f
 from hostile.cli import Ingest, check_store, ingest
 
@@ -133,7 +133,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     folder = root / "batch"
     folder.mkdir()
     expected, holds = _build(folder)
-    db = root / "store.db"
+    db = new_db(root, "store.db")
     return Batch(folder, db, ingest([folder], db), expected, holds)
 
 
@@ -174,7 +174,7 @@ def test_each_failure_is_one_stderr_line_naming_the_file(batch: Batch) -> None:
 
 
 def test_stored_documents_hold_their_text(batch: Batch) -> None:
-    conn = sqlite3.connect(batch.db)
+    conn = raw_connect(batch.db)
     try:
         texts = {
             Path(path).name: text for path, text in conn.execute("SELECT path, text FROM documents")
@@ -190,7 +190,7 @@ def test_stored_documents_hold_their_text(batch: Batch) -> None:
 
 
 def test_hostile_html_keeps_text_and_drops_code(batch: Batch) -> None:
-    conn = sqlite3.connect(batch.db)
+    conn = raw_connect(batch.db)
     try:
         text, title = conn.execute(
             "SELECT text, coalesce(title, '') FROM documents WHERE name = 'hostile.html'"
@@ -238,7 +238,7 @@ def test_unreadable_file_is_reported(tmp_path: Path) -> None:
         if setpriv is None:
             pytest.skip("running as root and setpriv is not available to drop capabilities")
         prefix = [setpriv, "--inh-caps=-all", "--bounding-set=-all"]
-    run = ingest([folder, secret], tmp_path / "p.db", prefix=prefix)
+    run = ingest([folder, secret], new_db(tmp_path, "p.db"), prefix=prefix)
     results = run.by_name()
     assert run.returncode == 1
     assert results["ok.txt"]["status"] == "stored"

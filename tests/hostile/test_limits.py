@@ -14,6 +14,7 @@ import pytest
 
 from communique import readers
 from communique.records import ReadError
+from conftest import new_db
 from hostile import files as f
 from hostile.cli import check_store, command, ingest, peak_rss_mb
 
@@ -54,10 +55,10 @@ def test_over_100_mb_refused_without_reading(tmp_path: Path) -> None:
         with (folder / f"over{suffix}").open("wb") as out:
             out.truncate(LIMIT + 1)  # sparse: no disk, no time
     (folder / "small.txt").write_text(f.variant(f.EN, 2), encoding="utf-8")
-    rss, rc, _ = peak_rss_mb(command("ingest", folder, "--db", tmp_path / "s.db", "--json"))
+    rss, rc, _ = peak_rss_mb(command("ingest", folder, "--db", new_db(tmp_path, "s.db"), "--json"))
     assert rc == 1
     assert rss < RSS_LIMIT_MB
-    run = ingest([folder], tmp_path / "s2.db")
+    run = ingest([folder], new_db(tmp_path, "s2.db"))
     results = run.by_name()
     assert results["small.txt"]["status"] == "stored"
     for suffix in (".txt", ".pdf", ".docx", ".html"):
@@ -77,7 +78,7 @@ def test_100_mb_files_at_the_limit_bounded_memory(tmp_path: Path) -> None:
             out.truncate(LIMIT)
     assert all(p.stat().st_size == LIMIT for p in folder.iterdir())
     (folder / "small.md").write_text(f.variant(f.RU, 3), encoding="utf-8")
-    db = tmp_path / "l.db"
+    db = new_db(tmp_path, "l.db")
     rss, rc, stdout = peak_rss_mb(command("ingest", folder, "--db", db, "--json"))
     print(f"peak RSS of ingest over 3 x 100 MB files: {rss:.0f} MB")
     assert rc == 1
@@ -119,7 +120,7 @@ def test_longest_accepted_document_is_stored_in_bounded_memory(tmp_path: Path) -
     with path.open("wb") as out:
         for n in range((readers.MAX_TEXT_CHARS - 1000) // (len(line) + 12)):
             out.write(line[:-1] + f" Para {n}.\n".encode())
-    db = tmp_path / "long.db"
+    db = new_db(tmp_path, "long.db")
     rss, rc, _ = peak_rss_mb(command("ingest", path, "--db", db, "--json"), timeout=600)
     print(f"peak RSS storing a {path.stat().st_size / MB:.1f} MB text: {rss:.0f} MB")
     assert rc == 0

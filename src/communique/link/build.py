@@ -118,14 +118,14 @@ def _write(store: Any, doc_id: int, links: DocumentLinks) -> None:
                 ],
             )
             for ev in links.evidence:
-                cur = conn.execute(
+                (evidence_id,) = conn.execute(
                     'INSERT INTO link_evidence (doc_id, kind, date, sentence, start, "end", attrs)'
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (doc_id, ev.kind, ev.date, ev.sentence, ev.start, ev.end, _dump(ev.attrs)),
-                )
+                ).fetchone()
                 conn.executemany(
                     "INSERT OR IGNORE INTO link_evidence_keys (key, evidence) VALUES (?, ?)",
-                    [(k, cur.lastrowid) for k in dict.fromkeys(ev.keys)],
+                    [(k, evidence_id) for k in dict.fromkeys(ev.keys)],
                 )
             conn.executemany(
                 'INSERT INTO link_commitments (doc_id, sentence, start, "end", deadline, attrs)'

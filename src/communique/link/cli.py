@@ -16,14 +16,17 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 
 
 DbOpt = Annotated[
-    Path | None,
-    typer.Option("--db", help="SQLite database file (default: $COMMUNIQUE_DB or communique.db)."),
+    str | None,
+    typer.Option(
+        "--db",
+        help="SQLite database file or postgresql:// URL (default: $COMMUNIQUE_DB or communique.db).",
+    ),
 ]
 
 
 # communique.cli imports this module while it is itself being imported, so its
 # helpers are looked up when a command runs.
-def _open(db: Path | None) -> Any:
+def _open(db: str | None) -> Any:
     from communique.cli import open_store
 
     return open_store(db)

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from communique.search import pgtext
 from communique.search.filters import Filters, parse_bound
 from communique.search.highlight import highlight, match_spans
 from communique.search.query import ParsedQuery, parse
@@ -142,10 +143,10 @@ WHERE s.id IN ({marks})
 
 
 def _counts(
-    conn: sqlite3.Connection, match: str, filters: Filters
+    conn: Any, match: str, filters: Filters, template: str = _COUNTS_SQL
 ) -> tuple[int, int, dict[str, dict[str, int]]]:
     where, params = filters.sql("d")
-    rows = conn.execute(_COUNTS_SQL.format(filters=where), [match, *params]).fetchall()
+    rows = conn.execute(template.format(filters=where), [match, *params]).fetchall()
     facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
     total = docs = 0
     for org, body, typ, lang, year, n_docs, n_hits in rows:
@@ -160,6 +161,11 @@ def _counts(
     }
     ordered["year"] = dict(sorted(facets["year"].items(), reverse=True))
     return total, docs, ordered
+
+
+def _postgres(conn: Any) -> bool:
+    # communique.store.postgres.PgConnection says so; a sqlite3 connection has no dialect.
+    return getattr(conn, "dialect", "sqlite") == "postgresql"
 
 
 def _should_expand(query: str, lang: str) -> bool:
@@ -231,8 +237,11 @@ def search(
     capped = False
     facet_counts: dict[str, dict[str, int]]
     ranked: list[tuple[int, float]]
-    if index is not None:
-        found = _index_rank(conn, index, parsed, filters, limit, offset, exact)
+    if index is not None or _postgres(conn):
+        if index is not None:
+            found = _index_rank(conn, index, parsed, filters, limit, offset, exact)
+        else:
+            found = _pg_rank(conn, parsed, filters, limit, offset, exact)
         if found is None:
             return _empty(parsed, limit, offset)
         mode, total, docs, facet_counts, capped, ranked = found
@@ -325,6 +334,62 @@ def search(
         facets=facet_counts,
         facets_capped=capped,
     )
+
+
+_PG_COUNTS_SQL = f"""
+SELECT d.organization, d.body, d.type, d.language, substr(d.date, 1, 4), count(*), sum(h.n)
+FROM (
+    SELECT rowid >> {DOC_SHIFT} AS doc_id, count(*) AS n
+    FROM sentences_fts WHERE tsv @@ CAST(? AS tsquery)
+    GROUP BY 1
+) h JOIN documents d ON d.id = h.doc_id
+WHERE 1 = 1 {{filters}}
+GROUP BY 1, 2, 3, 4, 5
+"""
+
+# ts_rank_cd (cover density) rewards terms found close together, the nearest
+# PostgreSQL has to BM25's preference for short sentences dense in the terms;
+# normalization 1 divides by 1 + log(length), so long sentences do not win by size.
+_PG_RANK_SQL = """
+SELECT rowid, ts_rank_cd(tsv, q, 1) AS score
+FROM sentences_fts, CAST(? AS tsquery) AS q
+WHERE tsv @@ q {filters}
+ORDER BY score DESC, rowid
+LIMIT ? OFFSET ?
+"""
+
+
+def _pg_rank(
+    conn: Any, parsed: ParsedQuery, filters: Filters, limit: int, offset: int, exact: bool
+) -> tuple[str, int, int, dict[str, dict[str, int]], bool, list[tuple[int, float]]] | None:
+    """Mode, counts, facets and the ranked page from PostgreSQL's full-text index
+    (:mod:`communique.search.pgtext`); None: no match."""
+    where, params = filters.sql("d")
+    facet_counts: dict[str, dict[str, int]] = {}
+    docs = -1
+    total = 0
+    query = None
+    for mode in ("AND", "OR") if len(parsed.terms) > 1 else ("AND",):
+        query = pgtext.tsquery(parsed.terms, mode)
+        if query is None:
+            continue
+        if exact:
+            total, docs, facet_counts = _counts(conn, query, filters, _PG_COUNTS_SQL)
+        else:
+            sql = "SELECT count(*) FROM sentences_fts WHERE tsv @@ CAST(? AS tsquery)"
+            total = int(conn.execute(sql, (query,)).fetchone()[0])
+        if total:
+            break
+    if not total or query is None:
+        return None
+    doc_filter = _DOC_FILTER.format(where=where) if where else ""
+    ranked = [
+        (int(rowid), float(score))
+        for rowid, score in conn.execute(
+            _PG_RANK_SQL.format(filters=doc_filter), [query, *params, limit, offset]
+        )
+    ]
+    return mode, total, docs, facet_counts, False, ranked
 
 
 def _index_rank(

@@ -236,13 +236,17 @@ def _vocabulary(conn: sqlite3.Connection, lang: str) -> dict[str, list[str]]:
     cached = _VOCAB_CACHE.get((id(conn), lang))
     if cached is not None and cached[0] == size:
         return cached[1]
-    conn.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.communique_vocab"
-        " USING fts5vocab(main, 'sentences_fts', 'row')"
-    )
+    if getattr(conn, "dialect", "sqlite") == "postgresql":
+        vocab = "SELECT word FROM ts_stat('SELECT tsv FROM sentences_fts') ORDER BY word"
+    else:
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.communique_vocab"
+            " USING fts5vocab(main, 'sentences_fts', 'row')"
+        )
+        vocab = "SELECT term FROM temp.communique_vocab"
     script = _CYR if lang == "ru" else re.compile(r"^[a-z]")
     out: dict[str, list[str]] = {}
-    for (term,) in conn.execute("SELECT term FROM temp.communique_vocab"):
+    for (term,) in conn.execute(vocab):
         if len(term) > 3 and script.search(term) and not any(c.isdigit() for c in term):
             out.setdefault(cognate_key(term), []).append(term)
     _VOCAB_CACHE[(id(conn), lang)] = (size, out)
@@ -259,12 +263,22 @@ def _match(conn: sqlite3.Connection, exprs: Iterable[str], lang: str, filters: F
     where, params = Filters(
         lang, filters.type, filters.organization, filters.body, filters.date_from, filters.date_to
     ).sql("d")
+    match: str | None = " OR ".join(exprs)
+    if getattr(conn, "dialect", "sqlite") == "postgresql":
+        from communique.search import pgtext
+
+        match = pgtext.from_fts5(match or "")
+        if match is None:
+            return set()
+        condition = "tsv @@ CAST(? AS tsquery)"
+    else:
+        condition = "sentences_fts MATCH ?"
     sql = (
-        "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?"
+        f"SELECT rowid FROM sentences_fts WHERE {condition}"
         f" AND rowid >> 20 IN (SELECT d.id FROM documents d WHERE 1 = 1{where})"
     )
     try:
-        return {int(r[0]) for r in conn.execute(sql, [" OR ".join(exprs), *params])}
+        return {int(r[0]) for r in conn.execute(sql, [match, *params])}
     except sqlite3.OperationalError:
         return set()
 

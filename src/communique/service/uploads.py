@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -23,6 +24,7 @@ from starlette.datastructures import UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from communique.auth import FailureLimiter, TokenInfo, verify_token
+from communique.store.postgres import is_url
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 50
@@ -42,6 +44,12 @@ class UploadSettings:
 def default_upload_folder(db: str | Path) -> Path:
     if str(db) == ":memory:":
         return Path(tempfile.mkdtemp(prefix="communique-uploads-"))
+    if is_url(str(db)):
+        # A server database has no folder of its own: one per database, in the
+        # user's data directory, named by a hash of the URL (it may hold a password).
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+        digest = hashlib.sha256(str(db).encode()).hexdigest()[:16]
+        return base / "communique" / "uploads" / digest
     p = Path(db)
     return p.with_name(p.name + ".uploads")
 

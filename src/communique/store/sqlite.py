@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from communique.records import ProcessedDocument
-from communique.search import DOC_SHIFT, SearchResult, search
+from communique.search import DOC_SHIFT, SearchResult, pgtext, search
 from communique.search import engine as search_engine
 from communique.search.filters import Filters
 from communique.store.migrations import LATEST, current_version, migrate
@@ -39,6 +39,7 @@ from communique.store.models import (
     SentenceInfo,
     Stats,
 )
+from communique.store.postgres import PgConnection, display_location, is_url
 
 if TYPE_CHECKING:
     from communique.pipeline import Engine
@@ -289,27 +290,45 @@ class Store:
 
     def __init__(self, path: str | Path, *, migrate_to: int = LATEST) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        # The web service reads from worker threads; writes are serialized by
-        # the lock below and, across processes, by SQLite's own locking.
-        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._lock = threading.RLock()
-        self.conn.execute("PRAGMA busy_timeout = 10000")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA temp_store = MEMORY")
-        self.schema_version = migrate(self.conn, migrate_to)
-        # "tantivy" (communique.search.engine, opened on first use and kept in
-        # step with every commit) or "fts5"; may be set after opening.
-        self.search_engine = "tantivy" if search_engine.available() else "fts5"
+        self.conn: Any
+        if is_url(self.path):
+            # A shared server: PostgreSQL's own locking and full-text search.
+            self.dialect = "postgresql"
+            self.conn = PgConnection(self.path)
+            self.schema_version = migrate(self.conn, migrate_to)
+            self.search_engine = "postgresql"
+        elif self.path.startswith(("postgresql:", "postgres:")):
+            # "postgresql:/host/db" is what a URL becomes after a trip through Path:
+            # a file of that name would be a surprise, not a store.
+            raise ValueError(f"not a PostgreSQL URL (postgresql://...): {self.path!r}")
+        else:
+            self.dialect = "sqlite"
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            # The web service reads from worker threads; writes are serialized by
+            # the lock below and, across processes, by SQLite's own locking.
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA busy_timeout = 10000")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA temp_store = MEMORY")
+            self.schema_version = migrate(self.conn, migrate_to)
+            # "tantivy" (communique.search.engine, opened on first use and kept in
+            # step with every commit) or "fts5"; may be set after opening.
+            self.search_engine = "tantivy" if search_engine.available() else "fts5"
         self._index: search_engine.SentenceIndex | None = None
         self._index_error: str | None = None
 
     @classmethod
     def open(cls, db: str | Path | None = None) -> Store:
         return cls(db if db is not None else default_db())
+
+    @property
+    def location(self) -> str:
+        """Where the store is, fit to show: a file path, or a URL without its password."""
+        return display_location(self.path)
 
     def close(self) -> None:
         self.conn.close()
@@ -438,14 +457,23 @@ class Store:
         existing = self._id_for(doc.sha256)
         if existing is not None:
             return existing, False
-        cur = conn.execute(
+        # Another writer may store the same bytes between that look and this
+        # insert (PostgreSQL's writers run in parallel): the unique hash decides,
+        # and the loser finds the winner's row.
+        row = conn.execute(
             "INSERT INTO documents (sha256, path, name, format, size, encoding, language,"
             " type, title, date, place, organization, body, header, text, record,"
             " warnings, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (sha256) DO NOTHING RETURNING id",
             (*doc.row, _now()),
-        )
-        doc_id = int(cur.lastrowid or 0)
+        ).fetchone()
+        if row is None:
+            existing = self._id_for(doc.sha256)
+            if existing is None:
+                raise sqlite3.IntegrityError(f"document {doc.sha256} neither stored nor found")
+            return existing, False
+        doc_id = int(row[0])
         conn.executemany(
             'INSERT INTO paragraphs (doc_id, idx, start, "end") VALUES (?, ?, ?, ?)',
             [(doc_id, *p) for p in doc.paragraphs],
@@ -458,7 +486,12 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(base + x[0], doc_id, *x) for x in doc.sentences],
         )
-        if self.schema_version >= 2:  # a store held at v1 has no index yet
+        if self.schema_version >= 2 and self.dialect == "postgresql":
+            conn.executemany(
+                "INSERT INTO sentences_fts (rowid, tsv) VALUES (?, CAST(? AS tsvector))",
+                [(base + x[0], pgtext.tsvector(x[-1])) for x in doc.sentences],
+            )
+        elif self.schema_version >= 2:  # a store held at v1 has no index yet
             conn.executemany(
                 "INSERT INTO sentences_fts (rowid, terms) VALUES (?, ?)",
                 [(base + x[0], x[-1]) for x in doc.sentences],
@@ -707,9 +740,9 @@ class Store:
         where, params = Filters(language, type, organization, body, date_from, date_to).sql("d")
         sql = f"SELECT {_INFO_COLUMNS} FROM documents d WHERE 1 = 1{where} ORDER BY {_SORTS[sort]}"
         sql += " LIMIT ? OFFSET ?"
-        # SQLite integers are 64-bit: a larger limit or offset means "all" / "past the end".
+        # Integers are 64-bit: a larger limit or offset means "all" / "past the end".
         params += [
-            -1 if limit is None else min(max(0, limit), _SQLITE_MAX_INT),
+            _SQLITE_MAX_INT if limit is None else min(max(0, limit), _SQLITE_MAX_INT),
             min(max(0, offset), _SQLITE_MAX_INT),
         ]
         return [_info(r) for r in self.conn.execute(sql, params)]
@@ -832,7 +865,9 @@ class Store:
             return int(conn.execute(sql).fetchone()[0])
 
         size = 0
-        if self.path != ":memory:":
+        if self.dialect == "postgresql":
+            size = self.conn.database_bytes()
+        elif self.path != ":memory:":
             size = sum(
                 Path(self.path + suffix).stat().st_size
                 for suffix in ("", "-wal")
@@ -852,7 +887,7 @@ class Store:
                 "SELECT substr(date, 1, 4), count(*) FROM documents GROUP BY 1 ORDER BY 1"
             ),
             mention_kinds=counts(f"SELECT kind, count(*) FROM mentions {by}"),
-            db_path=self.path,
+            db_path=self.location,
             db_bytes=size,
         )
 
