@@ -7,7 +7,9 @@ sent to the workers in chunks; each chunk comes back as the rows to insert
 (:func:`communique.store.sqlite.prepare_files`). SQLite has one writer, so the
 client consumes results as they complete (``as_completed``), puts them back in
 input order and writes them in batches: the store is the one a serial run
-would have made, document ids included.
+would have made, document ids included. A PostgreSQL store takes parallel
+writers: each task writes its own documents
+(:func:`communique.store.sqlite.write_files`) and only ids come back.
 
 The workers must import the same communique (install it on every worker) and
 see the files under the same paths (a shared filesystem; give absolute paths).

@@ -10,6 +10,7 @@ SHA-256 of its bytes: ingesting it again changes nothing at all.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -202,11 +203,14 @@ class PreparedDocument:
 
 @dataclass(slots=True)
 class Prepared:
-    """One file after processing in a worker: its rows, or the reason it failed."""
+    """One file after processing in a worker: its rows, or the reason it failed, or,
+    when the worker wrote it itself (PostgreSQL), its ``(id, created)`` and hash."""
 
     path: Path
     document: PreparedDocument | None = None
     error: str | None = None
+    written: tuple[int, bool] | None = None
+    sha256: str | None = None
 
 
 def prepare(processed: ProcessedDocument) -> PreparedDocument:
@@ -283,6 +287,32 @@ def prepare_files(files: list[Path]) -> list[Prepared]:
         except Exception as exc:
             out.append(Prepared(f, error=f"store: {error_reason(exc)}"))
     return out
+
+
+# The store a worker process writes to, per database URL: opened once per process.
+_WORKER_STORES: dict[str, Store] = {}
+
+
+def write_files(db: str, files: list[Path]) -> list[Prepared]:
+    """Read, process and write files from a worker, into the PostgreSQL database ``db``
+    (its writers run in parallel): what comes back is each file's id, not its rows."""
+    store = _WORKER_STORES.get(db)
+    if store is None:
+        store = _WORKER_STORES[db] = Store(db)
+    prepared = prepare_files(files)
+    docs = [p for p in prepared if p.document is not None]
+    outcomes = store.write([p.document for p in docs if p.document is not None])
+    for p, out in zip(docs, outcomes, strict=True):
+        assert p.document is not None
+        p.sha256 = p.document.sha256
+        p.document = None  # the rows stay on the worker
+        if isinstance(out, Exception):
+            from communique.pipeline import error_reason
+
+            p.error = f"store: {error_reason(out)}"
+        else:
+            p.written = out
+    return prepared
 
 
 class Store:
@@ -592,7 +622,13 @@ class Store:
             outcomes = iter(self.write(docs))
             for p in pending:
                 f = p.path
-                if p.document is None:
+                if p.written is not None and p.sha256 is not None:
+                    doc_id, created = p.written
+                    written[p.sha256] = doc_id
+                    result = IngestResult(
+                        str(f), "stored" if created else "unchanged", doc_id, sha256=p.sha256
+                    )
+                elif p.document is None:
                     result = IngestResult(str(f), "failed", reason=p.error, sha256=hashes.get(f))
                 else:
                     out = next(outcomes)
@@ -619,7 +655,12 @@ class Store:
         # Results come in input order; a batch is committed when it is full or
         # has waited long enough that a reader (or the progress bar) should see it.
         size = chunk_size(len(todo), engine) if engine.workers > 1 else 1
-        for prepared in engine.map(prepare_files, todo, size):
+        task: Callable[[list[Path]], list[Prepared]] = prepare_files
+        if self.dialect == "postgresql" and engine.workers > 1:
+            # PostgreSQL takes parallel writers: each worker stores what it read,
+            # and only ids come back. Ids then follow the order work finishes in.
+            task = functools.partial(write_files, self.path)
+        for prepared in engine.map(task, todo, size):
             if not pending:
                 first = time.perf_counter()
             pending.append(prepared)
@@ -904,4 +945,5 @@ __all__ = [
     "mention_rows",
     "prepare",
     "prepare_files",
+    "write_files",
 ]
