@@ -537,3 +537,30 @@ def test_search_groups_language_versions_and_searches_across(client: TestClient)
     assert all(h["matched_via"] and h["matched_via"] != "query" for h in hits)
     off = client.get("/api/v1/search", params={"q": "terrorism", "lang": "zh", "cross": "false"})
     assert off.json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "Afghanistan"},
+        {"q": "terrorism separatism extremism", "limit": 3, "offset": 2},
+        {"q": "Afghanistan Iraq"},  # falls back to OR
+        {"q": "阿富汗", "lang": "en"},  # across languages
+        {"q": "drug trafficking Afghanistan", "lang": "zh"},
+        {"q": "nothing-of-the-kind"},
+    ],
+)
+def test_search_payload_is_the_validated_response(seeded: Any, params: dict[str, Any]) -> None:
+    """The endpoint's fast path gives exactly what validating through SearchResponse gives,
+    and that validates against it."""
+    from communique.service import data
+    from communique.service.models import SearchResponse
+    from communique.store import Store
+
+    limit, offset = int(params.get("limit", 20)), int(params.get("offset", 0))
+    with Store.open(seeded) as store:
+        result = store.search(params["q"], lang=params.get("lang"), limit=limit, offset=offset)
+    fast = data.search_payload(result, limit=limit, offset=offset)
+    slow = data.search_response(result, limit=limit, offset=offset).model_dump(mode="json")
+    assert json.loads(json.dumps(fast)) == slow
+    assert SearchResponse.model_validate(fast).model_dump(mode="json") == slow
