@@ -27,14 +27,19 @@ _RU_MONTH = re.compile(
     r"|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])\b",
     re.IGNORECASE,
 )
+# Both begin with a look-ahead on the characters every match starts with: the
+# same matches, but ``re`` passes over most positions without trying each branch.
 _EN_MONTH = re.compile(
-    r"\b(January|February|March|April|May|June|July|August|September|October|November|December"
+    r"(?=[JFMASOND])\b(January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
 )
 # Digits grouped with thousands separators ("1,000", "10 000") are one number.
-_NUMBER = re.compile(r"\d{1,3}(?:[,\u00a0 ]\d{3})+(?!\d)|\d+")
+_NUMBER = re.compile(r"(?=\d)(?:\d{1,3}(?:[,\u00a0 ]\d{3})+(?!\d)|\d+)")
 _ZH_NUMERAL = re.compile(r"([〇零一二三四五六七八九十百千两]+)([年月日号])")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
+# The matches of _LATIN_WORD that start with a capital, found by the regex alone:
+# a match is a whole run of letters and hyphens, less its leading hyphens.
+_LATIN_CAPITALIZED = re.compile(r"(?<![A-Za-z\-])-*([A-Z][A-Za-z\-]+)")
 
 _NON_LATIN = frozenset(
     {"zh", "ja", "ko", "ru", "uk", "be", "bg", "kk", "ky", "tg", "mn", "ar", "fa"}
@@ -63,48 +68,60 @@ def zh_numeral(s: str) -> int | None:
     return total + cur
 
 
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+# Every character _ZH_NUMERAL needs lies in the CJK block except 〇: a text with
+# none of these has no Chinese numeral and skips that scan.
+_ZH_NUMERAL_CHAR = re.compile(r"[\u3007\u4e00-\u9fff]")
+_NUMBER_SEPARATORS = re.compile(r"[,\u00a0 ]")
+_MAY_AFTER = re.compile(r"\s*\d")
+_MAY_BEFORE = re.compile(r"\d\s*$")
+
+
 def _is_cjk_text(text: str) -> bool:
-    return any("\u4e00" <= c <= "\u9fff" for c in text)
+    return _CJK_CHAR.search(text) is not None
 
 
 def text_anchors(text: str, lang: str) -> set[str]:
     """Numbers, month numbers, and Latin-script acronyms of one sentence."""
     out: set[str] = set()
-    for m in _NUMBER.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        out.add("n:" + (digits.lstrip("0") or "0"))
-    for m in _ZH_NUMERAL.finditer(text):
-        v = zh_numeral(m.group(1))
-        if v is not None:
-            out.add(f"n:{v}")
+    add = out.add
+    for digits in _NUMBER.findall(text):
+        if not digits.isdecimal():
+            # Only a grouped number carries separators; \d matches exactly the decimals.
+            digits = _NUMBER_SEPARATORS.sub("", digits)
+        add("n:" + (digits.lstrip("0") or "0"))
+    if _ZH_NUMERAL_CHAR.search(text) is not None:
+        for numeral in _ZH_NUMERAL.findall(text):
+            v = zh_numeral(numeral[0])
+            if v is not None:
+                add(f"n:{v}")
     for m in _EN_MONTH.finditer(text):
         w = m.group(1).lower()
         month = _EN_MONTHS.get(w) or _EN_MONTHS_ABBR.get(w[:3])
         # "May" as a modal verb is far more frequent than the month; trust it only beside a number.
         if (
             w == "may"
-            and not re.match(r"\s*\d", text[m.end() :])
-            and not re.search(r"\d\s*$", text[: m.start()])
+            and not _MAY_AFTER.match(text, m.end())
+            and not _MAY_BEFORE.search(text[: m.start()])
         ):
             continue
         if month:
-            out.add(f"n:{month}")
+            add(f"n:{month}")
     if lang == "ru":
-        for m in _RU_MONTH.finditer(text):
-            w = m.group(1).lower()
+        for w in _RU_MONTH.findall(text):
+            w = w.lower()
             for stem, month in _RU_MONTH_STEMS:
                 if w.startswith(stem) and (stem != "ма" or w in ("май", "мая", "мае")):
-                    out.add(f"n:{month}")
+                    add(f"n:{month}")
                     break
-    if lang in _NON_LATIN or _is_cjk_text(text):
+    if lang in _NON_LATIN or _CJK_CHAR.search(text) is not None:
         # Latin words inside a non-Latin text are names or terms kept untranslated.
-        for m in _LATIN_WORD.finditer(text):
-            out.add("lat:" + m.group().lower())
+        for w in _LATIN_WORD.findall(text):
+            add("lat:" + w.lower())
     else:
         # Acronyms and capitalized names are what a non-Latin text may keep in Latin letters.
-        for m in _LATIN_WORD.finditer(text):
-            if m.group()[0].isupper():
-                out.add("lat:" + m.group().lower())
+        for w in _LATIN_CAPITALIZED.findall(text):
+            add("lat:" + w.lower())
     return out
 
 

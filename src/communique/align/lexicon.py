@@ -13,9 +13,10 @@ from __future__ import annotations
 import gzip
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 # English function words and the glosses' own meta vocabulary: they translate
 # everything and so testify to nothing.
@@ -105,32 +106,120 @@ def cognate_keys(text: str, lang: str) -> set[str]:
     }
 
 
-def _gloss_keys(definitions: Iterable[str]) -> set[str]:
+_GLOSS_SKIP = ("cl:", "surname ", "variant of", "old variant", "see ", "abbr. for", "used in")
+
+
+def _gloss_keys(definitions: Iterable[str], stems: dict[str, str] | None = None) -> set[str]:
+    """English stems of a dictionary entry's glosses.
+
+    ``stems`` memoizes word -> stem ("" for a word that gives none) across the
+    entries of one dictionary: its ~120k entries reuse ~30k words, and the
+    dictionary is parsed whenever a process first aligns Chinese with English.
+    """
+    if stems is None:
+        stems = {}
+    # Cross-references and name readings say nothing about meaning. The rest is
+    # read in one pass: words never span two glosses, brackets are dropped per gloss.
+    kept = " ".join(
+        (_PAREN.sub(" ", d) if "(" in d or "[" in d or "{" in d else d)
+        for d in definitions
+        if not d.lower().startswith(_GLOSS_SKIP)
+    )
     out: set[str] = set()
-    for d in definitions:
-        low = d.lower()
-        # Cross-references and name readings say nothing about meaning.
-        if low.startswith(
-            ("cl:", "surname ", "variant of", "old variant", "see ", "abbr. for", "used in")
-        ):
-            continue
-        for w in _EN_WORD.findall(_PAREN.sub(" ", d)):
-            if w.lower() not in _EN_STOP and len(w) > 1:
-                out.add(en_stem(w))
+    for w in _EN_WORD.findall(kept):
+        stem = stems.get(w)
+        if stem is None:
+            stem = en_stem(w) if w.lower() not in _EN_STOP and len(w) > 1 else ""
+            stems[w] = stem
+        if stem:
+            out.add(stem)
     return out
+
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+class _Glossary(Mapping[str, "set[str] | frozenset[str]"]):
+    """Chinese word -> English stems of its glosses, each word's read when first asked for.
+
+    Parsing every gloss of CC-CEDICT's ~120k entries costs about a second, and
+    aligning a text pair looks up a few thousand words: reading only those
+    (and the set of all stems, in one pass over the glosses) roughly halves
+    the load. Iterating reads every entry, which gives the full mapping; a word
+    whose glosses give no stem is not in it.
+    """
+
+    def __init__(self, glosses: dict[str, list[str]], entries: list[str]) -> None:
+        self._glosses = glosses  # word -> the gloss field of each entry it heads
+        self._entries = entries  # every entry's gloss field once
+        self._keys: dict[str, set[str]] = {}
+        self._memo: dict[str, str] = {}  # word of a gloss -> its stem (see _gloss_keys)
+        self.max_form_len = max((len(k) for k in glosses), default=1)
+
+    def _read(self, word: str) -> set[str] | frozenset[str]:
+        got = self._keys.get(word)
+        if got is None:
+            fields = self._glosses.get(word)
+            if fields is None:
+                return _EMPTY  # not cached: segmenting probes many substrings
+            got = set()
+            for field in fields:
+                got |= _gloss_keys(field.split("/"), self._memo)
+            self._keys[word] = got
+        return got
+
+    def __getitem__(self, word: str) -> set[str] | frozenset[str]:
+        got = self._read(word)
+        if not got:
+            raise KeyError(word)
+        return got
+
+    def get(self, word: str, default: Any = None) -> Any:  # type: ignore[override]
+        got = self._read(word) if isinstance(word, str) else _EMPTY
+        return got if got else default
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and bool(self._read(word))
+
+    def __iter__(self) -> Iterator[str]:
+        return (w for w in self._glosses if self._read(w))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def all_stems(self) -> set[str]:
+        """Every stem some gloss gives: the union of all values, without reading them one by one."""
+        words: set[str] = set()
+        # In slices: the words of all glosses at once would be a list of a million strings.
+        for k in range(0, len(self._entries), 8192):
+            kept = " ".join(
+                (_PAREN.sub(" ", d) if "(" in d or "[" in d or "{" in d else d)
+                for field in self._entries[k : k + 8192]
+                for d in field.split("/")
+                if not d.lower().startswith(_GLOSS_SKIP)
+            )
+            words.update(_EN_WORD.findall(kept))
+        return {en_stem(w) for w in words if w.lower() not in _EN_STOP and len(w) > 1}
 
 
 class Cedict:
     """Chinese word (simplified or traditional) -> the English stems of its glosses, from CC-CEDICT."""
 
-    def __init__(self, zh_to_en: dict[str, set[str]]) -> None:
+    def __init__(self, zh_to_en: Mapping[str, set[str] | frozenset[str]]) -> None:
         self.zh_to_en = zh_to_en
-        self.max_len = max((len(k) for k in zh_to_en), default=1)
+        # An upper bound is enough for longest-match segmenting: a longer piece
+        # is never a word. The glossary's avoids reading every entry.
+        self.max_len = (
+            zh_to_en.max_form_len
+            if isinstance(zh_to_en, _Glossary)
+            else max((len(k) for k in zh_to_en), default=1)
+        )
         self._stems: set[str] | None = None
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> Cedict:
-        acc: dict[str, set[str]] = {}
+        glosses: dict[str, list[str]] = {}
+        entries: list[str] = []
         for line in lines:
             if line.startswith("#"):
                 continue
@@ -138,21 +227,23 @@ class Cedict:
             parts = head.split(" ")
             if len(parts) != 2 or "]" not in rest:
                 continue
-            defs = rest.split("]", 1)[1].strip().strip("/").split("/")
-            keys = _gloss_keys(defs)
-            if not keys:
-                continue
+            field = rest.split("]", 1)[1].strip().strip("/")
+            entries.append(field)
             for form in set(parts):
-                if form in acc:
-                    acc[form].update(keys)
+                have = glosses.get(form)
+                if have is None:
+                    glosses[form] = [field]
                 else:
-                    acc[form] = set(keys)
-        return cls(acc)
+                    have.append(field)
+        return cls(_Glossary(glosses, entries))
 
     def stems(self) -> set[str]:
         """Every English stem some gloss uses."""
         if self._stems is None:
-            self._stems = set().union(*self.zh_to_en.values())
+            if isinstance(self.zh_to_en, _Glossary):
+                self._stems = self.zh_to_en.all_stems()
+            else:
+                self._stems = set().union(*self.zh_to_en.values())
         return self._stems
 
     def reverse(

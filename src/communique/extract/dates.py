@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from communique.knowledge import TextCache
 from communique.records import Mention, SegmentedDocument
@@ -183,9 +183,8 @@ def _ru_months() -> tuple[dict[str, int], dict[str, int]]:
     for k, v in nom.items():
         other[v] = k
     try:
-        import pymorphy3
-
-        morph = pymorphy3.MorphAnalyzer()
+        # The analyzer segmenting loads anyway: a second one costs a tenth of a second.
+        morph = ru_morph()
         for k, v in nom.items():
             parsed = morph.parse(v)[0]
             for case in ("datv", "accs", "ablt", "loct"):
@@ -207,7 +206,18 @@ def _ru_months() -> tuple[dict[str, int], dict[str, int]]:
 
 # A candidate before overlap resolution: a valid DateMatch or a Malformed span.
 _Cand = DateMatch | Malformed
+_H = TypeVar("_H", bound=Callable[..., Any])
 _Handler = Callable[[re.Match[str], tuple[int, int | None, int | None] | None], "_Cand | None"]
+
+# Handlers that read the match alone, never the reference date: what they make of a
+# match is the same for every reference, so a text read again with another
+# reference (the document's date, then none for malformed spans) reuses it.
+_REF_FREE: set[Callable[..., Any]] = set()
+
+
+def _ref_free(handler: _H) -> _H:
+    _REF_FREE.add(handler)
+    return handler
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,23 +314,41 @@ _COUNT_RU = re.compile(
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th|-th|-й|-го|-м|-я|-е|-летие|-ти)\b", re.IGNORECASE)
 
 
+_AMOUNT_BEFORE = re.compile(r"(?:[$€£¥₽]|\b(?:USD|EUR|RMB|CNY|RUB|US\$|rubles?|yuan|dollars?))\s*$")
+_RANGE_BEFORE = re.compile(r"\d\s*[-–—]\s*$")
+_NUMBER_GOES_ON = re.compile(r"[.,]\d|\s*[-–—]\s*\d")
+
+
+def _ends_with(pattern: re.Pattern[str], text: str) -> bool:
+    """``pattern.search(text)`` for a pattern of one token without whitespace, then ``\\s*$``.
+
+    Such a match lies inside the text's last run of non-space characters, so the
+    search starts there (``pos`` keeps ``\\b`` seeing the character before): the
+    same answer without trying the token at each of the 80 positions before it.
+    """
+    words = text.split()
+    if not words:
+        return False
+    return pattern.search(text, len(text.rstrip()) - len(words[-1])) is not None
+
+
 def _is_identifier(text: str, start: int, end: int, lang: str) -> bool:
     """True when a four-digit number is a resolution/article number, a count or an ordinal."""
     before = text[max(0, start - 80) : start]
     if before.endswith(("/", ".", ",")) and not before.endswith(", "):
         return True
-    if re.search(r"(?:[$€£¥₽]|\b(?:USD|EUR|RMB|CNY|RUB|US\$|rubles?|yuan|dollars?))\s*$", before):
+    if _ends_with(_AMOUNT_BEFORE, before):
         return True  # an amount
-    if re.search(r"\d\s*[-–—]\s*$", before):
+    if _RANGE_BEFORE.search(before):
         return True  # the tail of a numeric range that was not a year range
     before = _LIST_TAIL.sub("", before)
     designator = _DESIGNATOR_RU if lang == "ru" else _DESIGNATOR_EN
-    if designator.search(before):
+    if _ends_with(designator, before):
         return True
     after = text[end : end + 24]
     if _ORDINAL_AFTER.match(after):
         return True
-    if re.match(r"[.,]\d|\s*[-–—]\s*\d", after):
+    if _NUMBER_GOES_ON.match(after):
         return True
     count = _COUNT_RU if lang == "ru" else _COUNT_EN
     return bool(count.match(after))
@@ -375,6 +403,7 @@ def _en_rules() -> _RuleSet:
     )
 
     # November 23, 2002
+    @_ref_free
     def mdy(m: re.Match[str], ref: object) -> _Cand | None:
         return _guard(lambda: _mk(m, _iso(int(m["y"]), mnum(m["m"]), int(m["d"]))), m)
 
@@ -387,6 +416,7 @@ def _en_rules() -> _RuleSet:
     )
 
     # June 2002 / June of 2002
+    @_ref_free
     def my(m: re.Match[str], ref: object) -> _Cand | None:
         return _guard(lambda: _mk(m, _iso(int(m["y"]), mnum(m["m"]))), m)
 
@@ -515,11 +545,13 @@ def _en_rules() -> _RuleSet:
 
     _add_years(add, "en")
     anchors = {
-        "monthword": re.compile(r"[Mm]onth|MONTH"),
+        # Literal alternatives only: ``re`` then skips to the positions that can
+        # start one, where a leading class makes it try every position.
+        "monthword": re.compile(r"Month|month|MONTH"),
         # Capitalized and UPPER only: English month names are proper nouns, and a
         # lowercase alternation is ten times slower to scan for.
         "month": re.compile(_alt([v for w in [*wide, *abbr] for v in (w.capitalize(), w.upper())])),
-        "year": re.compile(r"[Yy]ear|YEAR"),
+        "year": re.compile(r"Year|year|YEAR"),
         "season": re.compile(_alt(_case_variants(list(_EN_SEASONS)))),
     }
     return _RuleSet(tuple(rules), anchors)
@@ -538,6 +570,7 @@ def _range_handler(mnum: Callable[[str], int]) -> _Handler:
     """A day range with one year, in any language: the month written once serves both
     ends ("July 30-31, 2014", "30-31 July 2014", "30-31 июля 2014 года")."""
 
+    @_ref_free
     def handle(m: re.Match[str], ref: object) -> _Cand | None:
         def build() -> DateMatch:
             y = int(m["y"])
@@ -554,6 +587,7 @@ def _range_handler(mnum: Callable[[str], int]) -> _Handler:
 
 
 def _add_numeric(add: Callable[..., None]) -> None:
+    @_ref_free
     def dmy(m: re.Match[str], ref: object) -> _Cand | None:
         if not _left_ok(m, ".-/"):
             return None
@@ -566,6 +600,7 @@ def _add_years(add: Callable[..., None], lang: str) -> None:
     """Four-digit years, year ranges and ISO days, unless the number is an identifier or a
     count. One pattern for all three: every one of them starts with four digits."""
 
+    @_ref_free
     def year(m: re.Match[str], ref: object) -> _Cand | None:
         if m["nd"]:  # 15.06.2001
             if not _left_ok(m, ".-/"):
@@ -702,6 +737,7 @@ def _ru_rules() -> _RuleSet:
         anchor="month@24",
     )
 
+    @_ref_free
     def dmy(m: re.Match[str], ref: object) -> _Cand | None:
         return _guard(lambda: _mk(m, _iso(int(m["y"]), mnum(m["m"]), int(m["d"]))), m)
 
@@ -725,6 +761,7 @@ def _ru_rules() -> _RuleSet:
     )
 
     # в июне 2002 года / июнь 2002 г.
+    @_ref_free
     def my(m: re.Match[str], ref: object) -> _Cand | None:
         return _guard(lambda: _mk(m, _iso(int(m["y"]), mnum(m["m"]))), m)
 
@@ -793,9 +830,9 @@ def _ru_rules() -> _RuleSet:
 
     _add_years(add, "ru")
     anchors = {
-        "monthword": re.compile(r"[Мм]есяц|МЕСЯЦ"),
+        "monthword": re.compile(r"Месяц|месяц|МЕСЯЦ"),  # literals, as in English
         "month": re.compile(_alt(_case_variants(list(_RU_MONTH_STEMS)))),
-        "year": re.compile(r"[Гг]од|ГОД"),
+        "year": re.compile(r"Год|год|ГОД"),
     }
     return _RuleSet(tuple(rules), anchors)
 
@@ -808,6 +845,9 @@ _ZY4 = r"(?:[0-9０-９]{4}|[〇○零一二三四五六七八九]{4})"
 _ZM = r"(?:[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])"
 _ZD = r"(?:[0-9０-９]{1,2}|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 _ZTO = r"\s*(?:至|到|－|-|—|–|~|～|—)\s*"
+# The characters a match of _ZY / _ZY4, and of _ZM, can start with.
+_ZY_INITIALS = "0-9０-９〇○零一二三四五六七八九"
+_ZM_INITIALS = "0-9０-９十一二三四五六七八九"
 _ZH_REL = {"今": 0, "本": 0, "去": -1, "明": 1, "前": -2, "后": 2, "來": 1}
 
 
@@ -815,9 +855,22 @@ _ZH_REL = {"今": 0, "本": 0, "去": -1, "明": 1, "前": -2, "后": 2, "來": 
 def _zh_rules() -> _RuleSet:
     rules: list[_Rule] = []
 
-    def add(pattern: str, handler: _Handler, group: int = 0, anchor: str | None = None) -> None:
-        rules.append(_Rule(re.compile(pattern), handler, group, anchor))
+    def add(
+        pattern: str,
+        handler: _Handler,
+        group: int = 0,
+        anchor: str | None = None,
+        initials: str | None = None,
+    ) -> None:
+        compiled = re.compile(pattern)
+        if initials is not None:
+            # No rule here has an anchor (Chinese has no word to window on): a
+            # look-ahead on the characters every match starts with lets ``re``
+            # skip most positions, as led_by does for the cues.
+            compiled = led_by(compiled, initials)
+        rules.append(_Rule(compiled, handler, group, anchor))
 
+    @_ref_free
     def range_ymd(m: re.Match[str], ref: object) -> _Cand | None:
         def build() -> DateMatch:
             y = _zh_int(m["y"])
@@ -833,39 +886,51 @@ def _zh_rules() -> _RuleSet:
     add(
         rf"(?P<y>{_ZY})\s*年\s*(?P<m1>{_ZM})\s*月\s*(?P<d1>{_ZD})\s*[日号]?{_ZTO}(?:(?P<m2>{_ZM})\s*月\s*)?(?P<d2>{_ZD})\s*[日号]",
         range_ymd,
+        initials=_ZY_INITIALS,
     )
 
     # 1972年9年11日: a typo that no reading makes a date
+    @_ref_free
     def broken(m: re.Match[str], ref: object) -> _Cand | None:
         return Malformed(m.start(), m.end(), m.group(0), "month written with 年")
 
-    add(rf"{_ZY}\s*年\s*{_ZM}\s*年\s*{_ZD}\s*[日号]", broken)
+    add(rf"{_ZY}\s*年\s*{_ZM}\s*年\s*{_ZD}\s*[日号]", broken, initials=_ZY_INITIALS)
 
+    @_ref_free
     def ymd(m: re.Match[str], ref: object) -> _Cand | None:
         return _guard(lambda: _mk(m, _iso(_zh_int(m["y"]), _zh_int(m["m"]), _zh_int(m["d"]))), m)
 
-    add(rf"(?P<y>{_ZY})\s*年\s*(?P<m>{_ZM})\s*月\s*(?P<d>{_ZD})\s*[日号]", ymd)
+    add(
+        rf"(?P<y>{_ZY})\s*年\s*(?P<m>{_ZM})\s*月\s*(?P<d>{_ZD})\s*[日号]",
+        ymd,
+        initials=_ZY_INITIALS,
+    )
 
+    @_ref_free
     def ym(m: re.Match[str], ref: object) -> _Cand | None:
         return _guard(lambda: _mk(m, _iso(_zh_int(m["y"]), _zh_int(m["m"]))), m)
 
-    add(rf"(?P<y>{_ZY4})\s*年\s*(?P<m>{_ZM})\s*月(?!份?\s*[0-9０-９])", ym)
+    add(rf"(?P<y>{_ZY4})\s*年\s*(?P<m>{_ZM})\s*月(?!份?\s*[0-9０-９])", ym, initials=_ZY_INITIALS)
 
+    @_ref_free
     def yrange(m: re.Match[str], ref: object) -> _Cand | None:
         y1, y2 = _zh_int(m["y1"]), _zh_int(m["y2"])
         if not (YEAR_MIN <= y1 < y2 <= YEAR_MAX):
             return None
         return _mk(m, _iso(y1), end_value=_iso(y2))
 
-    add(rf"(?P<y1>{_ZY4})\s*年?{_ZTO}(?P<y2>{_ZY4})\s*年", yrange)
+    add(rf"(?P<y1>{_ZY4})\s*年?{_ZTO}(?P<y2>{_ZY4})\s*年", yrange, initials=_ZY_INITIALS)
 
+    @_ref_free
     def y(m: re.Match[str], ref: object) -> _Cand | None:
         yy = _zh_int(m["y"])
         if not YEAR_MIN <= yy <= YEAR_MAX:
             return None
         return _mk(m, _iso(yy))
 
-    add(rf"(?<![0-9０-９])(?P<y>{_ZY4})\s*年(?!\s*[0-9０-９]{{1,2}}\s*年)", y)
+    add(
+        rf"(?<![0-9０-９])(?P<y>{_ZY4})\s*年(?!\s*[0-9０-９]{{1,2}}\s*年)", y, initials=_ZY_INITIALS
+    )
 
     # 今年10月 / 去年 / 明年3月5日
     def rel(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
@@ -879,6 +944,7 @@ def _zh_rules() -> _RuleSet:
     add(
         rf"(?<![过以之同当])(?P<w>[今去明])年(?!代|纪|龄|级|轻)(?:\s*(?P<m>{_ZM})\s*月(?:\s*(?P<d>{_ZD})\s*[日号])?)?",
         rel,
+        initials="今去明",
     )
 
     # 本年度 / 本年 / 今年度 / 年内 (the reference year); 本月 / 当月 (the reference month)
@@ -891,6 +957,7 @@ def _zh_rules() -> _RuleSet:
     add(
         r"(?<![0-9０-９〇零一二三四五六七八九十两今去明本前后近多数几每同当上下全])年(?=内|之内)",
         this_year,
+        initials="年",
     )
 
     def this_month(
@@ -910,7 +977,7 @@ def _zh_rules() -> _RuleSet:
             lambda: _mk(m, _iso(ref[0], _zh_int(m["m"]), _zh_int(m["d"])), relative=True), m
         )
 
-    add(rf"(?<![0-9０-９年])(?P<m>{_ZM})\s*月\s*(?P<d>{_ZD})\s*[日号]", md)
+    add(rf"(?<![0-9０-９年])(?P<m>{_ZM})\s*月\s*(?P<d>{_ZD})\s*[日号]", md, initials=_ZM_INITIALS)
     _add_numeric(add)
     # every rule above names a year (年), a month (月) or is written in digits
     return _RuleSet(tuple(rules), {}, re.compile(r"[年月]|\d"))
@@ -987,11 +1054,12 @@ def _windowed(
 class _TextDates:
     """One text's rule matches and, per reference date, its scan."""
 
-    __slots__ = ("matches", "scans")
+    __slots__ = ("first", "matches", "scans")
 
     def __init__(self, matches: list[tuple[_Handler, re.Match[str]]]) -> None:
         self.matches = matches
         self.scans: dict[str | None, tuple[_Cand, ...]] = {}
+        self.first: list[_Cand | None] = []  # each match's handler result, first reference
 
 
 # Extraction reads the same document text several times (its dates, instruments,
@@ -1012,7 +1080,15 @@ def _scan(text: str, lang: str, ref: str | None) -> list[_Cand]:
     got = entry.scans.get(ref)
     if got is None:
         ref_t = parse_ref(ref)
-        cands = [c for h, m in entry.matches if (c := h(m, ref_t)) is not None]
+        if not entry.scans:
+            results = entry.first = [h(m, ref_t) for h, m in entry.matches]
+        else:
+            first = entry.first
+            results = [
+                first[i] if h in _REF_FREE else h(m, ref_t)
+                for i, (h, m) in enumerate(entry.matches)
+            ]
+        cands = [c for c in results if c is not None]
         cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
         out: list[_Cand] = []
         last_end = -1
@@ -1121,6 +1197,9 @@ _EVENT_EN = re.compile(
     r"(?:meeting|summit|session|sitting|conference|forum|council)s?)\b",
     re.IGNORECASE,
 )
+# Every match starts with a preposition or "the"; in Russian with one of the
+# prepositions or adjectives: their initials first, as for the cues.
+_EVENT_EN = led_by(_EVENT_EN, "abfipt")
 _EVENT_WHEN = {
     "en": re.compile(
         r",\s*(?:(?:which|that)\s+(?:will|is\s+to)\s+be\s+held|to\s+be\s+(?:held|hosted|convened)"
@@ -1147,6 +1226,7 @@ _EVENT_RU = re.compile(
     r"(?:саммит|заседани|встреч|сесси|совещани|конференци|форум)\w*)",
     re.IGNORECASE,
 )
+_EVENT_RU = led_by(_EVENT_RU, "бдкнопс")
 _EVENT_STOP_RU = re.compile(
     r"[,.;:!?]|(?<!\w)(?:для|с\s+целью|котор\w+|чтобы|а\s+также|и|будут|будет)(?!\w)",
     re.IGNORECASE,

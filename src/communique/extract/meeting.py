@@ -255,6 +255,7 @@ _ZH_ROLE_END = (
     "外交部长|外交大臣|大臣|外长|部长|总统|总理|副主席|主席|国务秘书|秘书长|执行秘书|大使|特使|特别代表|代表|"
     "主任|国王|埃米尔|苏丹|首相|议长|助理|顾问|协调员"
 )
+_ZH_ROLE_END_RE = re.compile(_ZH_ROLE_END)
 # What cannot begin a Chinese personal name: the office word continues ("外交部长会议").
 _ZH_NOT_NAME_START = set("会理级们的等在对就为将已也都处委之和及与并、，。；：（）()")
 _ZH_NAME = re.compile(r"[\u4e00-\u9fff·•]{2,10}")
@@ -642,7 +643,7 @@ def _person_zh(
     rest = text[rest_start:end]
     # The role runs to the last office word; what follows is the name.
     role_end = -1
-    for m in re.finditer(_ZH_ROLE_END, rest):
+    for m in _ZH_ROLE_END_RE.finditer(rest):
         tail = rest[m.end() :]
         if tail[:1] and tail[0] in _ZH_NOT_NAME_START:
             continue
@@ -968,7 +969,7 @@ def _zh_name_then_title(
     # the name is what no office word ends and no known name covers
     if not _looks_like_name(name, "zh") or kb.find(name, "zh"):
         return []
-    if re.search(_ZH_ROLE_END, name):
+    if _ZH_ROLE_END_RE.search(name):
         return []
     role = _clean_role(text[n_end:end], "zh")
     country = states[0].code if lead != start else None
@@ -1131,6 +1132,8 @@ def _name_paren_state(
 ) -> list[Person]:
     """ "Zhang Deguang (People's Republic of China) as the SCO Executive Secretary"."""
     out: list[Person] = []
+    if not states or "(" not in s_text:
+        return out  # a match needs a state inside ASCII brackets
     name_re = (
         r"((?:[А-ЯЁ]\.\s?)*[А-ЯЁ][\w'’-]+(?:\s+[А-ЯЁ][\w'’-]+){0,2})\s*\(([^)]{2,60})\)"
         if lang == "ru"
@@ -1187,10 +1190,10 @@ def _zh_persons(
 ) -> list[Person]:
     out: list[Person] = []
     pos = s_start
-    if not re.search(_ZH_ROLE_END, s_text):
+    if not _ZH_ROLE_END_RE.search(s_text):
         return out
     states = _states(kb, s_text, "zh", s_start)
-    for m in re.finditer(_ZH_ROLE_END, s_text):
+    for m in _ZH_ROLE_END_RE.finditer(s_text):
         abs_end = s_start + m.end()
         if abs_end <= pos or any(cs <= abs_end < ce for cs, ce in covered):
             continue

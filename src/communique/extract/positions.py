@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from communique.extract.dates import led_by
 from communique.knowledge import Knowledge, KnowledgeMatch
 from communique.records import Mention, SegmentedDocument, Sentence
 
@@ -47,6 +48,8 @@ _EN_CUES = re.compile(
     r")\b",
     re.IGNORECASE,
 )
+# The initials of every English cue (see led_by): searched in every sentence.
+_EN_CUES = led_by(_EN_CUES, "abcdehimnoprstuvw")
 _ZH_CUES = re.compile(
     r"支持|主张|欢迎|认为|重申|关切|关注|呼吁|反对|强调|指出|表示|赞成|赞同|谴责|确认|"
     r"希望|担心|担忧|致力于|坚持|一致认为|商定|同意|决心|满意|注意到|敦促|倡导|积极评价|"

@@ -54,6 +54,17 @@ _PATTERNS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
 # acronym with a prefix; several cannot.
 _INVERTED = re.compile(r"(?<![\w])[а-яё][А-ЯЁ]{2,}(?![\w])")
 _CYRILLIC_LOWER = frozenset(chr(c) for c in range(0x430, 0x450)) | {"ё"}
+
+
+def _any_of(chars: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
+# The set tests as one-class regexes: a search for a character class runs in C
+# without building a set of the text's characters, which costs more than the
+# searches themselves on a long non-Latin text.
+_TRIGGERS = tuple(_any_of(trigger) for trigger, _ in _PATTERNS)
+_HAS_CYRILLIC_LOWER = _any_of(_CYRILLIC_LOWER)
 _MAX_SAMPLES = 3
 _CONTEXT = 6
 
@@ -62,15 +73,14 @@ def mojibake_samples(text: str) -> list[str]:
     """Up to three short excerpts around likely mojibake, in text order."""
     if text.isascii():
         return []
-    chars = set(text)
     hits: list[tuple[int, int]] = []
-    for trigger, pattern in _PATTERNS:
-        if chars.isdisjoint(trigger):
+    for trigger, (_, pattern) in zip(_TRIGGERS, _PATTERNS, strict=True):
+        if trigger.search(text) is None:
             continue
         m = pattern.search(text)
         if m:
             hits.append(m.span())
-    if not chars.isdisjoint(_CYRILLIC_LOWER):
+    if _HAS_CYRILLIC_LOWER.search(text) is not None:
         inverted = list(itertools.islice(_INVERTED.finditer(text), 2))
         if len(inverted) == 2:
             hits.append(inverted[0].span())

@@ -115,24 +115,34 @@ def _indexed_terms(terms: str) -> str:
     if terms.isascii() and terms.replace(" ", "").isalnum():
         # ASCII letters and digits between single spaces: each word is its own token.
         return " ".join(terms.lower().split())
-    return " ".join(t for t in map(_word_tokens, terms.split()) if t)
+    return " ".join(filter(None, map(_word_tokens, terms.split())))
 
 
-def _document(row: Sequence[Any]) -> Any:
+# A document's sentences share its date: one parse per document, not per sentence.
+_date_key = lru_cache(maxsize=4096)(date_key)
+
+
+def _document(row: Sequence[Any], schema: Any) -> Any:
     sid, doc_id, terms, language, typ, org, body, date = row
-    doc = tantivy.Document()
-    doc.add_unsigned("id", int(sid))
-    doc.add_unsigned("doc_id", int(doc_id))
-    doc.add_text("terms", _indexed_terms(terms))
-    for name, value in (("language", language), ("type", typ), ("organization", org)):
-        if value:
-            doc.add_text(name, value)
+    # One call that types every field from the schema costs a third less than
+    # an add_* call per field (syncing runs it for every sentence).
+    fields: dict[str, Any] = {
+        "id": int(sid),
+        "doc_id": int(doc_id),
+        "terms": _indexed_terms(terms),
+    }
+    if language:
+        fields["language"] = language
+    if typ:
+        fields["type"] = typ
+    if org:
+        fields["organization"] = org
     if body:
-        doc.add_text("body", body)
-    key = date_key(date)
+        fields["body"] = body
+    key = _date_key(date)
     if key is not None:
-        doc.add_integer("date", key)
-    return doc
+        fields["date"] = key
+    return tantivy.Document.from_dict(fields, schema)
 
 
 @dataclass(slots=True)
@@ -307,12 +317,12 @@ class SentenceIndex:
                 # By query: delete_documents_by_term takes a Python int for an i64.
                 w.delete_documents_by_query(tantivy.Query.term_query(self.schema, "doc_id", doc_id))
                 for row in conn.execute(_DOC_ROWS, (doc_id, hwm)):
-                    w.add_document(_document(row))
+                    w.add_document(_document(row, self.schema))
             added = 0
             cur = conn.execute(_NEW_ROWS, (hwm,))
             while rows := cur.fetchmany(2048):
                 for row in rows:
-                    w.add_document(_document(row))
+                    w.add_document(_document(row, self.schema))
                 added += len(rows)
             top = int(conn.execute("SELECT max(id) FROM sentences").fetchone()[0] or 0)
         finally:

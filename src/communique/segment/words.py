@@ -104,6 +104,7 @@ def add_words(words: Iterable[str]) -> int:
             seg.suggest_freq(word)
     # Names of a knowledge pack change the words of a text: drop cached ones.
     _cjk_terms.cache_clear()
+    _run_terms.cache_clear()
     return added
 
 
@@ -144,13 +145,19 @@ def index_terms(text: str, lang: str) -> list[str]:
     lemmatize = lang not in _OTHER_CYRILLIC
     out: list[str] = []
     for run in runs:
-        if _HAN_OR_KANA.search(run):
-            out.extend(_cjk_terms(run))
-        elif lemmatize and _CYRILLIC.search(run):
-            out.append(lemma(run))
-        else:
-            out.append(run.lower())
+        out.extend(_run_terms(run, lemmatize))
     return out
+
+
+# Runs recur (function words, names, formulas): one script test and one
+# lemma or jieba lookup per distinct run, not per occurrence.
+@lru_cache(maxsize=65_536)
+def _run_terms(run: str, lemmatize: bool) -> tuple[str, ...]:
+    if _HAN_OR_KANA.search(run):
+        return _cjk_terms(run)
+    if lemmatize and _CYRILLIC.search(run):
+        return (lemma(run),)
+    return (run.lower(),)
 
 
 # jieba only sees runs without punctuation or spaces; caching by run keeps
