@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 
 import pytest
 
 from communique.align import anchors, lexicon
 from communique.extract import dates
 from communique.normalize import mojibake
+from communique.search.highlight import fold as snippet_fold
 
 CEDICT_LINES = [
     "# CC-CEDICT header line",
@@ -113,3 +115,32 @@ def test_mojibake_triggers_as_set_tests() -> None:
             assert (fast.search(text) is None) == chars.isdisjoint(trigger), text
         expect = not chars.isdisjoint(mojibake._CYRILLIC_LOWER)
         assert (mojibake._HAS_CYRILLIC_LOWER.search(text) is not None) == expect
+
+
+def _fold_plain(term: str) -> str:
+    decomposed = unicodedata.normalize("NFD", term.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "Cooperation",
+        "RATS",
+        "anti-terrorist",
+        "2002年",
+        "Straße",
+        "Ǆemal",
+        "ÉTATS",
+        "Шанхайская",
+        "ﬁnal",
+        "",
+    ],
+)
+def test_snippet_fold_fast_path_matches_the_plain_fold(term: str) -> None:
+    assert snippet_fold(term) == _fold_plain(term)
+
+
+def test_snippet_fold_on_every_ascii_character() -> None:
+    text = "".join(map(chr, range(128)))
+    assert snippet_fold(text) == _fold_plain(text)

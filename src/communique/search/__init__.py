@@ -418,12 +418,12 @@ def _index_rank(
     facet_counts: dict[str, dict[str, int]] = {}
     if found.doc_ids is not None:
         counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        meta = index.facet_rows(conn, found.doc_ids)
+        cache = index.facet_rows(conn, found.doc_ids)
         # Documents share few combinations of facet values: count those first.
-        combos = Counter(map(meta.get, found.doc_ids))
+        combos = Counter(map(cache.combo_of.get, found.doc_ids))
         combos.pop(None, None)  # deleted since the index was read
-        for values, n in combos.items():
-            for name, value in zip(FACETS, values, strict=True):
+        for combo, n in combos.items():
+            for name, value in zip(FACETS, cache.combos[combo], strict=True):
                 if value:
                     counts[name][value] = counts[name].get(value, 0) + n
         facet_counts = {

@@ -20,6 +20,9 @@ _CJK_LANGS = frozenset({"zh", "ja"})
 
 def fold(term: str) -> str:
     """Case- and diacritics-folded, like the FTS5 tokenizer's ``remove_diacritics 2``."""
+    if term.isascii():
+        # Nothing to decompose: the per-character pass below is most of a snippet's cost.
+        return term.lower()
     decomposed = unicodedata.normalize("NFD", term.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
