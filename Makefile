@@ -55,8 +55,10 @@ load: install
 	$(BIN)/python scripts/load.py
 
 # Benchmarks print ratios against baselines measured in the same run (bench/README.md).
+# Quick: 10k documents through one and two Dask workers (serial and local
+# processes are in bench-full), search at 100k sentences.
 bench: install
-	$(BIN)/python bench/ingest.py --sizes 1000
+	$(BIN)/python bench/ingest.py --sizes 10000 --engines dask1,dask2
 	$(BIN)/python bench/search.py --sentences 100000
 
 bench-full: install

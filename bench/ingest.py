@@ -28,6 +28,7 @@ import argparse
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -70,9 +71,15 @@ def baseline(folder: Path) -> float:
     return time.perf_counter() - started
 
 
-def run_engine(engine: str, folder: Path, db: Path) -> dict[str, Any]:
+def remove_store(db: Path) -> None:
+    """The database, its WAL files and the search index beside it."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(f"{db}.index", ignore_errors=True)
+
+
+def run_engine(engine: str, folder: Path, db: Path) -> dict[str, Any]:
+    remove_store(db)
     extra: list[str] = []
     if engine.startswith("workers"):
         extra = ["--workers", engine.removeprefix("workers")]
@@ -148,8 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             r = run_engine(engine, folder, db)
             rows.append((size, engine, r, nbytes))
             print(f"{size}: {engine} {r['stored'] / r['seconds']:.1f} docs/s", file=sys.stderr)
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            remove_store(db)
 
     print(
         f"\ningest, end to end (read -> extract -> store -> index), {os.cpu_count()} CPUs;"

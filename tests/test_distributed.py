@@ -1,7 +1,7 @@
 """Distributed ingestion: ``communique ingest --dask local:2`` makes the store a serial run makes.
 
-The same generated corpus (bench/corpus.py; 40 documents, 1000 with
-``COMMUNIQUE_LONG=1``) is ingested serially in this process and by the CLI on a
+The same generated corpus (bench/corpus.py, 1000 documents of ~3 KB) is
+ingested serially in this process and by the CLI on a
 two-worker Dask ``LocalCluster``; documents (by SHA-256, every metadata column),
 paragraphs, sentences with their index terms, extracted values and the link
 layer's facts must all be equal. Skipped when Dask is not installed.
@@ -24,7 +24,7 @@ from hostile.cli import command, env
 pytest.importorskip("dask.distributed")
 
 LONG = os.environ.get("COMMUNIQUE_LONG") == "1"
-DOCS = 1000 if LONG else 40
+DOCS = 1000
 
 
 def _snapshot(db: Any) -> dict[str, Any]:
@@ -63,6 +63,21 @@ def _snapshot(db: Any) -> dict[str, Any]:
         )
         index = conn.execute(f"SELECT count(*) FROM sentences_fts WHERE {match}").fetchone()[0]
         ids = sorted(sha.items())
+        # Language versions: on --dask the pairs are aligned on the workers.
+        pairs = sorted(
+            (sha[a], sha[b], ok, score, links)
+            for a, b, ok, score, links in conn.execute(
+                "SELECT a_id, b_id, accepted, score, links FROM version_pairs"
+            )
+        )
+        groups = sorted(
+            sorted(
+                sha[d]
+                for d, g2 in conn.execute("SELECT doc_id, group_id FROM version_groups")
+                if g2 == g
+            )
+            for (g,) in conn.execute("SELECT DISTINCT group_id FROM version_groups")
+        )
     finally:
         conn.close()
     return {
@@ -72,6 +87,8 @@ def _snapshot(db: Any) -> dict[str, Any]:
         "mentions": mentions,
         "index": index,
         "ids": ids,
+        "pairs": pairs,
+        "groups": groups,
     }
 
 
@@ -99,7 +116,7 @@ def test_dask_local_two_workers_gives_the_serial_store(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         env=env(),
-        timeout=1200 if LONG else 300,
+        timeout=1200,
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -113,7 +130,8 @@ def test_dask_local_two_workers_gives_the_serial_store(tmp_path: Path) -> None:
     assert serial["mentions"], "the corpus must give extracted values to compare"
     # On SQLite the client writes in input order, so even the ids agree; PostgreSQL's
     # workers write in parallel and ids follow the order they finish in.
-    keys = ["documents", "paragraphs", "sentences", "mentions", "index"]
+    assert serial["pairs"], "the corpus must give pairs of versions to compare"
+    keys = ["documents", "paragraphs", "sentences", "mentions", "index", "pairs", "groups"]
     for key in keys if POSTGRES else [*keys, "ids"]:
         assert dask[key] == serial[key], key
     serial_facts = _facts(serial_db)

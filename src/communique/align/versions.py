@@ -38,6 +38,10 @@ from communique.align.anchors import text_anchors
 
 # Raise when the features or the content test change: every pair is evaluated again.
 VERSION = 1
+# Features stored with a document by the writer (computed where the document
+# was processed) carry -VERSION until the document has been tested against the
+# others: a crash in between leaves it pending, and ``ensure`` takes it up.
+PENDING = -VERSION
 
 # Extraction values that read the same in every language.
 _ANCHOR_KINDS = ("state", "organization", "body", "date")
@@ -138,29 +142,40 @@ def sentence_anchors(
     codes and ISO dates the extraction stored for the sentence.
     """
     lang = conn.execute("SELECT language FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
-    texts = [
-        r[0]
-        for r in conn.execute("SELECT text FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,))
-    ]
+    texts = _texts(conn, doc_id)
+    kinds = (*_ANCHOR_KINDS, "instrument")
+    mentions = conn.execute(
+        "SELECT kind, value, sentence, attrs FROM mentions"
+        f" WHERE doc_id = ? AND kind IN ({', '.join('?' * len(kinds))})",
+        (doc_id, *kinds),
+    ).fetchall()
+    return lang, texts, document_anchors(lang, texts, mentions)
+
+
+def document_anchors(
+    lang: str, texts: Sequence[str], mentions: Iterable[tuple[str, str, int, Any]]
+) -> list[set[str]]:
+    """Per-sentence anchors of a document from its sentence texts and extracted
+    values ``(kind, value, sentence, attrs)``, attrs as a dict or its JSON."""
     anchors = [text_anchors(t, lang) for t in texts]
-    marks = ", ".join("?" * len(_ANCHOR_KINDS))
-    for kind, value, sentence in conn.execute(
-        f"SELECT kind, value, sentence FROM mentions WHERE doc_id = ? AND kind IN ({marks})",
-        (doc_id, *_ANCHOR_KINDS),
-    ):
-        if 0 <= sentence < len(anchors) and value:
-            anchors[sentence].add(f"{kind}:{value}")
-    for attrs, sentence in conn.execute(
-        "SELECT attrs, sentence FROM mentions WHERE doc_id = ? AND kind = 'instrument'", (doc_id,)
-    ):
+    for kind, value, sentence, attrs in mentions:
         if not 0 <= sentence < len(anchors):
             continue
-        a = json.loads(attrs)
-        if a.get("number"):
-            anchors[sentence].add(f"n:{a['number']}")
-        if a.get("date"):
-            anchors[sentence].add(f"d:{a['date']}")
-    return lang, texts, anchors
+        if kind in _ANCHOR_KINDS:
+            if value:
+                anchors[sentence].add(f"{kind}:{value}")
+        elif kind == "instrument":
+            a = json.loads(attrs) if isinstance(attrs, str) else attrs
+            if a.get("number"):
+                anchors[sentence].add(f"n:{a['number']}")
+            if a.get("date"):
+                anchors[sentence].add(f"d:{a['date']}")
+    return anchors
+
+
+def features_json(anchors: Sequence[Iterable[str]]) -> str:
+    """The stored form of a document's anchors (``version_features.anchors``)."""
+    return json.dumps([sorted(s) for s in anchors], ensure_ascii=False)
 
 
 def _fingerprint(anchors: Sequence[Iterable[str]]) -> Counter[str]:
@@ -248,9 +263,24 @@ def content_stats(
 
 def _features(conn: sqlite3.Connection, doc_id: int) -> list[set[str]] | None:
     row = conn.execute(
-        "SELECT anchors FROM version_features WHERE doc_id = ? AND version = ?", (doc_id, VERSION)
+        "SELECT anchors FROM version_features WHERE doc_id = ? AND version IN (?, ?)",
+        (doc_id, VERSION, PENDING),
     ).fetchone()
     return None if row is None else [set(x) for x in json.loads(row[0])]
+
+
+def _stored_fingerprints(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Counter[str]]:
+    """Fingerprints of the documents among ``ids`` whose features are stored, read in bulk."""
+    out: dict[int, Counter[str]] = {}
+    for k in range(0, len(ids), 500):
+        chunk = ids[k : k + 500]
+        for doc_id, anchors in conn.execute(
+            "SELECT doc_id, anchors FROM version_features WHERE version IN (?, ?)"
+            f" AND doc_id IN ({', '.join('?' * len(chunk))})",
+            (VERSION, PENDING, *chunk),
+        ):
+            out[int(doc_id)] = _fingerprint(json.loads(anchors))
+    return out
 
 
 def _pair_row(conn: sqlite3.Connection, x: int, y: int) -> tuple[Any, ...] | None:
@@ -279,10 +309,9 @@ def _store_features(store: Any, doc_id: int) -> tuple[str, list[str], list[set[s
     _write(
         store,
         [
-            ("DELETE FROM version_pairs WHERE a_id = ? OR b_id = ?", (doc_id, doc_id)),
             (
                 "INSERT OR REPLACE INTO version_features (doc_id, version, anchors) VALUES (?, ?, ?)",
-                (doc_id, VERSION, json.dumps([sorted(s) for s in anchors], ensure_ascii=False)),
+                (doc_id, PENDING, features_json(anchors)),
             ),
         ],
     )
@@ -296,19 +325,35 @@ def _texts(conn: sqlite3.Connection, doc_id: int) -> list[str]:
     ]
 
 
-def evaluate_pair(store: Any, x: DocMeta, y: DocMeta) -> PairVerdict:
-    """Align two stored documents (oriented by language and hash) and store the verdict."""
-    a, b = (x, y) if x.key <= y.key else (y, x)
+# A pair to test, as sent to a worker: ids, then language, sentences and anchors of each side.
+PairWork = tuple[int, int, str, list[str], list[set[str]], str, list[str], list[set[str]]]
+# Pairs read, tested and stored together (one transaction of verdicts).
+PAIR_BLOCK = 256
+
+
+def _oriented(x: DocMeta, y: DocMeta) -> tuple[DocMeta, DocMeta]:
+    return (x, y) if x.key <= y.key else (y, x)
+
+
+def _side(store: Any, doc_id: int) -> tuple[list[str], list[set[str]]]:
     conn = store.conn
-    fa = _features(conn, a.id)
-    fb = _features(conn, b.id)
-    if fa is None:
-        _, _, fa = _store_features(store, a.id)
-    if fb is None:
-        _, _, fb = _store_features(store, b.id)
-    accepted, score, stats, links = evaluate(
-        a.language, _texts(conn, a.id), fa, b.language, _texts(conn, b.id), fb
-    )
+    anchors = _features(conn, doc_id)
+    if anchors is None:
+        _, texts, anchors = _store_features(store, doc_id)
+        return texts, anchors
+    return _texts(conn, doc_id), anchors
+
+
+def evaluate_work(items: list[PairWork]) -> list[PairVerdict]:
+    """The content test on pairs read from the store: pure, so it runs on any worker."""
+    out = []
+    for a, b, a_lang, a_texts, fa, b_lang, b_texts, fb in items:
+        accepted, score, stats, links = evaluate(a_lang, a_texts, fa, b_lang, b_texts, fb)
+        out.append(PairVerdict(a, b, accepted, score, stats, links))
+    return out
+
+
+def _store_verdicts(store: Any, verdicts: Sequence[PairVerdict]) -> None:
     _write(
         store,
         [
@@ -316,25 +361,59 @@ def evaluate_pair(store: Any, x: DocMeta, y: DocMeta) -> PairVerdict:
                 "INSERT OR REPLACE INTO version_pairs (a_id, b_id, version, accepted, score,"
                 " stats, links) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    a.id,
-                    b.id,
+                    v.a,
+                    v.b,
                     VERSION,
-                    int(accepted),
-                    round(score, 6),
-                    json.dumps(stats),
-                    json.dumps([[s, t, round(sc, 4)] for s, t, sc in links]),
+                    int(v.accepted),
+                    round(v.score, 6),
+                    json.dumps(v.stats),
+                    json.dumps([[s, t, round(sc, 4)] for s, t, sc in v.links]),
                 ),
             )
+            for v in verdicts
         ],
     )
-    return PairVerdict(a.id, b.id, accepted, score, stats, links)
 
 
-def update(store: Any, doc_ids: Iterable[int] | None = None) -> list[list[int]]:
+def evaluate_pairs(
+    store: Any, pairs: Sequence[tuple[DocMeta, DocMeta]], engine: Any = None
+) -> list[PairVerdict]:
+    """Align pairs of stored documents and store the verdicts, on ``engine``'s workers
+    when it has several (``communique.pipeline.Engine``): aligning is most of what
+    grouping costs, and a large ingest finds a pair or so per document."""
+    from communique.pipeline import chunk_size
+
+    out: list[PairVerdict] = []
+    for k in range(0, len(pairs), PAIR_BLOCK):
+        block = [_oriented(x, y) for x, y in pairs[k : k + PAIR_BLOCK]]
+        sides: dict[int, tuple[list[str], list[set[str]]]] = {}
+        for a, b in block:
+            for d in (a, b):
+                if d.id not in sides:
+                    sides[d.id] = _side(store, d.id)
+        work: list[PairWork] = [
+            (a.id, b.id, a.language, *sides[a.id], b.language, *sides[b.id]) for a, b in block
+        ]
+        if engine is None or engine.workers <= 1:
+            verdicts = evaluate_work(work)
+        else:
+            verdicts = list(engine.map(evaluate_work, work, chunk_size(len(work), engine, 8)))
+        _store_verdicts(store, verdicts)
+        out += verdicts
+    return out
+
+
+def evaluate_pair(store: Any, x: DocMeta, y: DocMeta) -> PairVerdict:
+    """Align two stored documents (oriented by language and hash) and store the verdict."""
+    return evaluate_pairs(store, [(x, y)])[0]
+
+
+def update(store: Any, doc_ids: Iterable[int] | None = None, engine: Any = None) -> list[list[int]]:
     """Evaluate new documents against the stored ones and regroup; returns the groups.
 
     ``doc_ids``: the documents that are new (None: every document whose
     features are missing or were computed by another version of these rules).
+    ``engine``: where the pairs are aligned (default: this process).
     """
     conn = store.conn
     meta = _meta(conn)
@@ -350,10 +429,14 @@ def update(store: Any, doc_ids: Iterable[int] | None = None) -> list[list[int]]:
         new = sorted(i for i in set(doc_ids) if i in meta)
     if not new and doc_ids is not None:
         return groups(conn)
-    fingerprints: dict[int, Counter[str]] = {}
+    # Verdicts on these ids are from other rules or from a document deleted since.
+    _write(store, [("DELETE FROM version_pairs WHERE a_id = ? OR b_id = ?", (i, i)) for i in new])
+    # Features usually came with the document (computed where it was processed).
+    fingerprints = _stored_fingerprints(conn, new)
     for i in new:
-        _, _, anchors = _store_features(store, i)
-        fingerprints[i] = _fingerprint(anchors)
+        if i not in fingerprints:
+            _, _, anchors = _store_features(store, i)
+            fingerprints[i] = _fingerprint(anchors)
 
     def fingerprint(i: int) -> Counter[str]:
         # Read only for documents whose metadata make them candidates.
@@ -365,10 +448,19 @@ def update(store: Any, doc_ids: Iterable[int] | None = None) -> list[list[int]]:
         return fingerprints[i]
 
     pool = _Pool(meta)
+    # Which pairs to test depends on fingerprints only, never on another pair's
+    # verdict: all are listed first, then tested in parallel.
+    todo: dict[tuple[int, int], tuple[DocMeta, DocMeta]] = {}
     for i in new:
         for y in _candidates(meta[i], pool.possible(meta[i]), fingerprint):
-            if _pair_row(conn, i, y.id) is None:
-                evaluate_pair(store, meta[i], y)
+            a, b = _oriented(meta[i], y)
+            if (a.id, b.id) not in todo and _pair_row(conn, a.id, b.id) is None:
+                todo[(a.id, b.id)] = (a, b)
+    evaluate_pairs(store, list(todo.values()), engine)
+    _write(
+        store,
+        [("UPDATE version_features SET version = ? WHERE doc_id = ?", (VERSION, i)) for i in new],
+    )
     return regroup(store, meta)
 
 
@@ -564,9 +656,13 @@ __all__ = [
     "alignment",
     "compatible",
     "content_stats",
+    "document_anchors",
     "ensure",
     "evaluate",
     "evaluate_pair",
+    "evaluate_pairs",
+    "evaluate_work",
+    "features_json",
     "groups",
     "pair_stats",
     "regroup",

@@ -199,6 +199,9 @@ class PreparedDocument:
     paragraphs: list[tuple[int, int, int]]
     sentences: list[tuple[int, int, int, int, str, str]]  # idx, paragraph, start, end, text, terms
     mentions: list[tuple[str, str, int, int, str, int, str]]
+    # The anchors version grouping compares documents by (align.versions), as
+    # stored JSON: computed here so that the one writer does not compute them.
+    features: str | None = None
 
 
 @dataclass(slots=True)
@@ -215,6 +218,7 @@ class Prepared:
 
 def prepare(processed: ProcessedDocument) -> PreparedDocument:
     """The rows :meth:`Store.write` inserts for a processed document."""
+    from communique.align.versions import document_anchors, features_json
     from communique.segment import index_terms
 
     seg = processed.segmented
@@ -228,6 +232,10 @@ def prepare(processed: ProcessedDocument) -> PreparedDocument:
     ]
     if len(sentences) >= 1 << DOC_SHIFT:
         raise ValueError(f"too many sentences ({len(sentences)}) for one document")
+    mentions = mention_rows(processed)
+    anchors = document_anchors(
+        lang, [s.text for s in seg.sentences], [(m[0], m[1], m[5], m[6]) for m in mentions]
+    )
     header = json.dumps(asdict(doc.header), ensure_ascii=False) if doc.header else None
     warnings = list(dict.fromkeys([*doc.warnings, *ext.warnings]))
     row = (
@@ -256,8 +264,9 @@ def prepare(processed: ProcessedDocument) -> PreparedDocument:
         sentences=sentences,
         mentions=[
             (kind, value, start, end, surface, sentence, json.dumps(attrs, ensure_ascii=False))
-            for kind, value, start, end, surface, sentence, attrs in mention_rows(processed)
+            for kind, value, start, end, surface, sentence, attrs in mentions
         ],
+        features=features_json(anchors),
     )
 
 
@@ -531,6 +540,13 @@ class Store:
             " attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(doc_id, *m) for m in doc.mentions],
         )
+        if doc.features is not None and self.schema_version >= 6:
+            from communique.align.versions import PENDING
+
+            conn.execute(
+                "INSERT OR REPLACE INTO version_features (doc_id, version, anchors) VALUES (?, ?, ?)",
+                (doc_id, PENDING, doc.features),
+            )
         return doc_id, True
 
     def ingest(
@@ -685,10 +701,10 @@ class Store:
                     r.status = "failed"
                     r.reason = f"{twin.reason} (same content as {twin.path})"
         if written:
-            self._update_versions(sorted(set(written.values())))
+            self._update_versions(sorted(set(written.values())), engine)
         return IngestReport(results=results, seconds=round(time.perf_counter() - started, 3))
 
-    def _update_versions(self, doc_ids: list[int]) -> None:
+    def _update_versions(self, doc_ids: list[int], engine: Engine | None = None) -> None:
         """Find the language versions of newly stored documents (communique.align.versions).
 
         The documents are stored whatever happens here: a failure is logged and
@@ -697,7 +713,7 @@ class Store:
         from communique.align import versions
 
         try:
-            versions.update(self, doc_ids)
+            versions.update(self, doc_ids, engine)
         except Exception:
             logging.getLogger(__name__).exception("version grouping failed")
             # Without their features these documents are taken up again by versions.ensure.
