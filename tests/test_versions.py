@@ -338,3 +338,16 @@ def test_pairs_aligned_by_worker_processes_give_the_same_verdicts(
     want = _verdicts(mixed_store)
     assert len(want) >= 4 and any(v[2] for v in want) and not all(v[2] for v in want)
     assert got == want
+
+
+def test_a_small_fingerprint_window_changes_no_verdict(
+    tmp_path: Path, seeds_dir: Path, mixed_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fingerprints are kept for a window of documents only (memory at 100k
+    documents): a window of one re-reads them from the store, same verdicts."""
+    monkeypatch.setattr(versions, "FINGERPRINT_WINDOW", 1)
+    paths = write_texts(tmp_path / "texts")
+    with Store.open(new_db(tmp_path, "f.db")) as store:
+        assert len(store.ingest([*paths, seeds_dir]).stored) == 10
+        assert _verdicts(store) == _verdicts(mixed_store)
+        assert named_groups(store) == named_groups(mixed_store)

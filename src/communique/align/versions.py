@@ -29,7 +29,7 @@ import bisect
 import json
 import math
 import sqlite3
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +57,7 @@ MIN_SENTENCES = 2
 MAX_SENTENCE_RATIO = 2.5  # a translation does not have 2.5 times the sentences of its source
 CANDIDATES_PER_LANGUAGE = 3  # best anchor fingerprints aligned per new document and language
 MIN_FINGERPRINT = 0.15  # cosine of the documents' anchor counts
+FINGERPRINT_WINDOW = 4096  # fingerprints kept in memory while candidates are chosen
 
 
 @dataclass(slots=True, frozen=True)
@@ -269,18 +270,20 @@ def _features(conn: sqlite3.Connection, doc_id: int) -> list[set[str]] | None:
     return None if row is None else [set(x) for x in json.loads(row[0])]
 
 
-def _stored_fingerprints(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Counter[str]]:
-    """Fingerprints of the documents among ``ids`` whose features are stored, read in bulk."""
-    out: dict[int, Counter[str]] = {}
+def _without_features(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
+    """Those of ``ids`` whose features are not stored (or are of other rules)."""
+    have: set[int] = set()
     for k in range(0, len(ids), 500):
         chunk = ids[k : k + 500]
-        for doc_id, anchors in conn.execute(
-            "SELECT doc_id, anchors FROM version_features WHERE version IN (?, ?)"
-            f" AND doc_id IN ({', '.join('?' * len(chunk))})",
-            (VERSION, PENDING, *chunk),
-        ):
-            out[int(doc_id)] = _fingerprint(json.loads(anchors))
-    return out
+        have.update(
+            int(r[0])
+            for r in conn.execute(
+                "SELECT doc_id FROM version_features WHERE version IN (?, ?)"
+                f" AND doc_id IN ({', '.join('?' * len(chunk))})",
+                (VERSION, PENDING, *chunk),
+            )
+        )
+    return [i for i in ids if i not in have]
 
 
 def _pair_row(conn: sqlite3.Connection, x: int, y: int) -> tuple[Any, ...] | None:
@@ -432,26 +435,32 @@ def update(store: Any, doc_ids: Iterable[int] | None = None, engine: Any = None)
     # Verdicts on these ids are from other rules or from a document deleted since.
     _write(store, [("DELETE FROM version_pairs WHERE a_id = ? OR b_id = ?", (i, i)) for i in new])
     # Features usually came with the document (computed where it was processed).
-    fingerprints = _stored_fingerprints(conn, new)
-    for i in new:
-        if i not in fingerprints:
-            _, _, anchors = _store_features(store, i)
-            fingerprints[i] = _fingerprint(anchors)
+    for i in _without_features(conn, new):
+        _store_features(store, i)
+    # Fingerprints are read when a document is a candidate, and only a window of
+    # them is kept: new documents go in date order, so the candidates of one
+    # date are read once, used, and dropped later. Keeping all of them held
+    # ~1 GB at 100k documents (a dict of anchors each).
+    cache: OrderedDict[int, Counter[str]] = OrderedDict()
 
     def fingerprint(i: int) -> Counter[str]:
-        # Read only for documents whose metadata make them candidates.
-        if i not in fingerprints:
-            f = _features(conn, i)
-            if f is None:
-                _, _, f = _store_features(store, i)
-            fingerprints[i] = _fingerprint(f)
-        return fingerprints[i]
+        f = cache.get(i)
+        if f is not None:
+            cache.move_to_end(i)
+            return f
+        anchors = _features(conn, i)
+        if anchors is None:
+            _, _, anchors = _store_features(store, i)
+        f = cache[i] = _fingerprint(anchors)
+        if len(cache) > FINGERPRINT_WINDOW:
+            cache.popitem(last=False)
+        return f
 
     pool = _Pool(meta)
     # Which pairs to test depends on fingerprints only, never on another pair's
     # verdict: all are listed first, then tested in parallel.
     todo: dict[tuple[int, int], tuple[DocMeta, DocMeta]] = {}
-    for i in new:
+    for i in sorted(new, key=lambda i: (meta[i].date or "", i)):
         for y in _candidates(meta[i], pool.possible(meta[i]), fingerprint):
             a, b = _oriented(meta[i], y)
             if (a.id, b.id) not in todo and _pair_row(conn, a.id, b.id) is None:
