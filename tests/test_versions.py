@@ -351,3 +351,31 @@ def test_a_small_fingerprint_window_changes_no_verdict(
         assert len(store.ingest([*paths, seeds_dir]).stored) == 10
         assert _verdicts(store) == _verdicts(mixed_store)
         assert named_groups(store) == named_groups(mixed_store)
+
+
+def test_aligned_pairs_are_not_held_in_memory(
+    mixed_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Verdicts go to the store block by block; holding them all (their links)
+    took ~0.7 GB at 40,000 pairs. Ten times the pairs: about the same peak."""
+    import tracemalloc
+
+    monkeypatch.setattr(versions, "PAIR_BLOCK", 1)
+    meta = versions._meta(mixed_store.conn)
+    pairs = [(x, y) for x in meta.values() for y in meta.values() if x.key < y.key]
+    pairs = [(x, y) for x, y in pairs if compatible(x, y)]
+    assert len(pairs) >= 4
+    versions.evaluate_pairs(mixed_store, pairs)  # lexicon and caches loaded
+
+    def peak(times: int) -> int:
+        tracemalloc.start()
+        try:
+            versions.evaluate_pairs(mixed_store, pairs * times)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    # Caches warm up over the first passes; past them, held verdicts would grow
+    # the peak by every pair's links.
+    ten, twenty = peak(10), peak(20)
+    assert twenty - ten < 10 * len(pairs) * 2_000
