@@ -33,14 +33,12 @@ def _eager(lines: list[str]) -> dict[str, set[str]]:
     """The dictionary as parsed before lazy reading: every entry's stems at once."""
     acc: dict[str, set[str]] = {}
     for line in lines:
-        if line.startswith("#"):
+        entry = lexicon.parse_line(line)
+        if entry is None:
             continue
-        head, _, rest = line.partition(" [")
-        parts = head.split(" ")
-        if len(parts) != 2 or "]" not in rest:
-            continue
+        parts, field = entry
         keys: set[str] = set()
-        for d in rest.split("]", 1)[1].strip().strip("/").split("/"):
+        for d in field.split("/"):
             if d.lower().startswith(lexicon._GLOSS_SKIP):
                 continue
             for w in lexicon._EN_WORD.findall(lexicon._PAREN.sub(" ", d)):

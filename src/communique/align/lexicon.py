@@ -202,6 +202,18 @@ class _Glossary(Mapping[str, "set[str] | frozenset[str]"]):
         return {en_stem(w) for w in words if w.lower() not in _EN_STOP and len(w) > 1}
 
 
+def parse_line(line: str) -> tuple[set[str], str] | None:
+    """A CC-CEDICT line's forms (traditional, simplified) and its glosses field
+    (``/a/b/``, unsplit); None for comments and malformed lines."""
+    if line.startswith("#"):
+        return None
+    head, _, rest = line.partition(" [")
+    parts = head.split(" ")
+    if len(parts) != 2 or "]" not in rest:
+        return None
+    return set(parts), rest.split("]", 1)[1].strip().strip("/")
+
+
 class Cedict:
     """Chinese word (simplified or traditional) -> the English stems of its glosses, from CC-CEDICT."""
 
@@ -221,15 +233,12 @@ class Cedict:
         glosses: dict[str, list[str]] = {}
         entries: list[str] = []
         for line in lines:
-            if line.startswith("#"):
+            entry = parse_line(line)
+            if entry is None:
                 continue
-            head, _, rest = line.partition(" [")
-            parts = head.split(" ")
-            if len(parts) != 2 or "]" not in rest:
-                continue
-            field = rest.split("]", 1)[1].strip().strip("/")
+            forms, field = entry
             entries.append(field)
-            for form in set(parts):
+            for form in forms:
                 have = glosses.get(form)
                 if have is None:
                     glosses[form] = [field]
