@@ -374,3 +374,32 @@ def test_index_catches_up_after_sigkill(tmp_path: Path) -> None:
             words = " ".join(terms.split()[:3])
             found = s.search(words, limit=100_000, facets=False, cross=False)
             assert doc_id in {h.document_id for h in found.hits}, words
+
+
+@pytest.mark.parametrize(("seconds", "syncs"), [(3600.0, 1), (0.0, 4)])
+def test_bulk_ingest_syncs_the_index_now_and_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seconds: float, syncs: int
+) -> None:
+    """A bulk ingest commits the index at most every ``_INDEX_SECONDS`` and once at
+    the end (it used to commit after every batch of rows), and ends complete."""
+    from communique.store import sqlite as store_sqlite
+    from genre import write_batch
+
+    folder = tmp_path / "docs"
+    write_batch(folder, 8, seed=3)
+    monkeypatch.setattr(store_sqlite, "_BATCH", 2)
+    monkeypatch.setattr(store_sqlite, "_INDEX_SECONDS", seconds)
+    calls: list[int] = []
+    sync = engine.SentenceIndex.sync
+
+    def counted(self: engine.SentenceIndex, *args: Any, **kwargs: Any) -> bool:
+        calls.append(1)
+        return sync(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine.SentenceIndex, "sync", counted)
+    with Store.open(tmp_path / "bulk.db") as s:
+        report = s.ingest([folder])
+        assert sum(r.status == "stored" for r in report.results) == 8
+        # one sync per batch of 2 when every batch is due, one at the end otherwise
+        assert len(calls) == syncs
+        assert _indexed_docs(s) == _stored_docs(s)
