@@ -77,7 +77,7 @@ _BATCH = 64
 _BATCH_SECONDS = 0.5
 # A bulk ingest brings the search index up to the committed rows at most this
 # often (and once at the end): each index commit makes a segment that tantivy
-# merges later, and committing after every batch of 64 cost ~1 ms of the ~7 ms
+# merges later, and committing after every batch of 64 cost ~1.3 ms of the ~7 ms
 # the writer spends per document. Searches meanwhile see what is indexed.
 _INDEX_SECONDS = 5.0
 
