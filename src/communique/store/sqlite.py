@@ -647,14 +647,12 @@ class Store:
         def flush(last: bool = False) -> None:
             nonlocal indexed, behind
             docs = [p.document for p in pending if p.document is not None]
-            sync = last or time.perf_counter() - indexed >= _INDEX_SECONDS
-            outcomes_list = self.write(docs, index=False)
-            if any(not isinstance(r, Exception) and r[1] for r in outcomes_list):
-                behind = True
-            if sync and behind:
+            batch = self.write(docs, index=False)
+            behind = behind or any(not isinstance(r, Exception) and r[1] for r in batch)
+            if behind and (last or time.perf_counter() - indexed >= _INDEX_SECONDS):
                 self._sync_index()
                 indexed, behind = time.perf_counter(), False
-            outcomes = iter(outcomes_list)
+            outcomes = iter(batch)
             for p in pending:
                 f = p.path
                 if p.written is not None and p.sha256 is not None:
