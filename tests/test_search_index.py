@@ -101,13 +101,18 @@ def _sentences(db: str) -> int:
 
 
 def _indexed_docs(store: Store) -> dict[int, int]:
+    """Sentence entries per document; asserts one document entry per document."""
     index = store.search_index()
     assert index is not None
     index.refresh()
-    agg = index.searcher().aggregate(
-        engine.tantivy.Query.all_query(), {"d": {"terms": {"field": "doc_id", "size": 65000}}}
-    )
-    return {int(b["key"]): int(b["doc_count"]) for b in agg["d"]["buckets"]}
+    q = engine.tantivy.Query
+    by_doc = {"d": {"terms": {"field": "doc_id", "size": 65000}}}
+    everything = index.searcher().aggregate(q.all_query(), by_doc)
+    documents = index.searcher().aggregate(q.regex_query(index.schema, "dterms", ".+"), by_doc)
+    entries = {int(b["key"]): int(b["doc_count"]) for b in documents["d"]["buckets"]}
+    counts = {int(b["key"]): int(b["doc_count"]) for b in everything["d"]["buckets"]}
+    assert entries == dict.fromkeys(counts, 1)
+    return {doc: n - 1 for doc, n in counts.items()}
 
 
 def _stored_docs(store: Store) -> dict[int, int]:
@@ -212,6 +217,80 @@ def test_tantivy_answers_as_fts5(store: Store, q: str, filters: dict[str, Any]) 
         oracle.close()
 
 
+@pytest.mark.parametrize(
+    ("q", "filters"), [(q, f) for q, f in QUERIES if q and not q.startswith("zzz")]
+)
+def test_document_entries_count_as_the_sentences(
+    store: Store, q: str, filters: dict[str, Any]
+) -> None:
+    """For one term or terms joined by OR, the documents and facets are counted
+    over the document entries; counted per document over the matching sentences
+    they are the same. Terms that must meet in one sentence are not left to them."""
+    from communique.search import parse
+    from communique.search.filters import Filters
+
+    index = store.search_index()
+    assert index is not None
+    parsed = parse(q)
+    flt = Filters(
+        filters.get("lang"),
+        filters.get("type"),
+        filters.get("organization"),
+        None,
+        filters.get("date_from"),
+        filters.get("date_to"),
+    ).validate()
+    searcher = index.searcher()
+    for mode in ("AND", "OR"):
+        documents = index.document_query(parsed.terms, mode, flt)
+        if mode == "AND" and len(parsed.terms) > 1:
+            assert documents is None
+            continue
+        assert documents is not None
+        query = index.query(parsed.terms, mode, flt)
+        fast = index.find(searcher, query, limit=10, offset=0, count_docs=True, documents=documents)
+        slow = index.find(searcher, query, limit=10, offset=0, count_docs=True)
+        assert fast.facets is not None and slow.doc_ids is not None
+        assert (fast.total, fast.documents, fast.ranked) == (
+            slow.total,
+            slow.documents,
+            slow.ranked,
+        )
+        assert fast.facets == index.facet_counts(store.conn, slow.doc_ids)
+
+
+def test_phrases_are_not_left_to_the_document_entries(store: Store) -> None:
+    from communique.search.filters import Filters
+
+    index = store.search_index()
+    assert index is not None
+    # one quoted term of two tokens: a phrase, whose words may sit in two sentences
+    assert index.document_query(['"energy cooperation"'], "AND", Filters()) is None
+    assert index.document_query(["energy", '"customs experts"'], "OR", Filters()) is None
+
+
+def test_facet_cache_counts_documents_per_value() -> None:
+    cache = engine.FacetCache(3)
+    cache.add(7, ("SCO", None, "en"))
+    cache.add(2, ("SCO", "council", "zh"))
+    cache.add(40, ("BRICS", None, "en"))
+    cache.add(3, ("SCO", None, "en"))
+    ids = engine.np.array([7, 2, 40, 3, 99, 1_000_000], dtype=engine.np.int64)
+    assert cache.missing(ids).tolist() == [99, 1_000_000]  # never read (deleted)
+    assert cache.count(ids) == [
+        {"SCO": 3, "BRICS": 1},
+        {"council": 1},
+        {"en": 3, "zh": 1},
+    ]
+    assert cache.count(engine.np.array([40], dtype=engine.np.int64)) == [
+        {"BRICS": 1},
+        {},
+        {"en": 1},
+    ]
+    cache.clear()
+    assert cache.missing(ids).tolist() == ids.tolist()
+
+
 def _tied(oracle: Store, q: str, filters: dict[str, Any], got: list[Any], want: list[Any]) -> bool:
     """Whether every tantivy hit has at least the FTS5 score of FTS5's 10th hit."""
     cut = min(h.score for h in want)
@@ -313,6 +392,47 @@ def test_crash_states_converge(tmp_path: Path, rows: list[Any]) -> None:
         indexed = _indexed_docs(s)
         assert indexed == _stored_docs(s) and victim not in indexed
         assert sum(indexed.values()) == _sentences(str(db))
+
+
+def test_a_reused_document_id_gets_one_document_entry(tmp_path: Path, rows: list[Any]) -> None:
+    """A delete marked but not applied, then a new, longer document given the
+    deleted one's id (SQLite reuses the largest): its sentences straddle the mark,
+    read partly as the pending document and partly as new rows, and it must still
+    get one document entry holding all its terms."""
+    by_size = sorted(rows, key=lambda r: len(r.sentences))
+    small, big = by_size[0], by_size[-1]
+    db = tmp_path / "reuse.db"
+    with Store.open(db) as s:
+        s.write([by_size[1], by_size[2], small])
+        (victim,) = s.conn.execute("SELECT max(id) FROM documents").fetchone()
+        index = s.search_index()
+        assert index is not None
+        with index.writer() as w:
+            index.mark(w, [victim])  # as if the process died right after marking
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("DELETE FROM documents WHERE id = ?", (victim,))
+    conn.commit()
+    conn.close()
+    with Store.open(db) as s:
+        s.search_engine = "fts5"  # a process without the index writes the new one
+        s.write([big])
+        assert s.conn.execute("SELECT max(id) FROM documents").fetchone()[0] == victim
+    assert len(big.sentences) > len(small.sentences)
+    with Store.open(db) as s:
+        assert _indexed_docs(s) == _stored_docs(s)
+        oracle = _fts(s)
+        try:
+            # the last sentence's words are past the old mark: the entry must have them
+            (terms,) = s.conn.execute(
+                "SELECT terms FROM sentences WHERE doc_id = ? ORDER BY idx DESC", (victim,)
+            ).fetchone()
+            for word in [*terms.split()[:3], "cooperation"]:
+                got = s.search(word, limit=1, cross=False)
+                want = oracle.search(word, limit=1, cross=False)
+                assert (got.total_documents, got.facets) == (want.total_documents, want.facets)
+        finally:
+            oracle.close()
 
 
 def test_two_stores_on_one_file_see_each_other(tmp_path: Path, rows: list[Any]) -> None:

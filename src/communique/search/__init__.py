@@ -10,7 +10,6 @@ higher is better.
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -155,12 +154,17 @@ def _counts(
         for name, value in zip(FACETS, (org, body, typ, lang, year), strict=True):
             if value:
                 facets[name][value] = facets[name].get(value, 0) + n_docs
+    return total, docs, _ordered(facets)
+
+
+def _ordered(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Facet values by count, most first (ties by value), and years newest first."""
     ordered = {
         name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         for name, counts in facets.items()
     }
     ordered["year"] = dict(sorted(facets["year"].items(), reverse=True))
-    return total, docs, ordered
+    return ordered
 
 
 def _postgres(conn: Any) -> bool:
@@ -410,27 +414,19 @@ def _index_rank(
     found = None
     for mode in ("AND", "OR") if len(parsed.terms) > 1 else ("AND",):
         query = index.query(parsed.terms, mode, filters)
-        found = index.find(searcher, query, limit=limit, offset=offset, count_docs=exact)
+        documents = index.document_query(parsed.terms, mode, filters) if exact else None
+        found = index.find(
+            searcher, query, limit=limit, offset=offset, count_docs=exact, documents=documents
+        )
         if found.total:
             break
     if found is None or found.total == 0:
         return None
     facet_counts: dict[str, dict[str, int]] = {}
-    if found.doc_ids is not None:
-        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        cache = index.facet_rows(conn, found.doc_ids)
-        # Documents share few combinations of facet values: count those first.
-        combos = Counter(map(cache.combo_of.get, found.doc_ids))
-        combos.pop(None, None)  # deleted since the index was read
-        for combo, n in combos.items():
-            for name, value in zip(FACETS, cache.combos[combo], strict=True):
-                if value:
-                    counts[name][value] = counts[name].get(value, 0) + n
-        facet_counts = {
-            name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
-            for name, c in counts.items()
-        }
-        facet_counts["year"] = dict(sorted(counts["year"].items(), reverse=True))
+    if found.facets is not None:
+        facet_counts = _ordered(found.facets)
+    elif found.doc_ids is not None:
+        facet_counts = _ordered(index.facet_counts(conn, found.doc_ids))
     return mode, found.total, found.documents, facet_counts, found.capped, found.ranked
 
 
