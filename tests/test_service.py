@@ -124,6 +124,21 @@ def test_health_counts_the_documents(client: TestClient) -> None:
     assert body["documents"] == len(SEEDS) + len(OWN_DOCS)
 
 
+def test_health_does_not_gather_the_stats(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A health check is polled: it counts the documents and nothing else (it used
+    to compute every stat, 18 ms at 1M sentences)."""
+    from communique.store.sqlite import Store as SqliteStore
+
+    def no_stats(self: object) -> object:
+        raise AssertionError("health gathered the stats")
+
+    monkeypatch.setattr(SqliteStore, "stats", no_stats)
+    body = client.get("/api/v1/health").json()
+    assert body["documents"] == len(SEEDS) + len(OWN_DOCS)
+
+
 def test_search_returns_hits_groups_and_facets(client: TestClient, ids: dict[str, int]) -> None:
     r = client.get("/api/v1/search", params={"q": "terrorism", "limit": 10})
     assert r.status_code == 200

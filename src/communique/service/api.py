@@ -84,7 +84,9 @@ def _filters(
 
 @router.get("/health", response_model=Health, summary="Is the store reachable")
 def health(store: Store) -> Health:
-    return Health(status="ok", version=__version__, documents=data.document_count(store))
+    # A count of one table: health checks are polled, and the full stats
+    # (sentences, mentions, every facet) take tens of milliseconds at 1M sentences.
+    return Health(status="ok", version=__version__, documents=data.document_total(store, {}))
 
 
 @router.get(
