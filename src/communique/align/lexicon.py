@@ -84,6 +84,8 @@ def en_keys(text: str) -> set[str]:
     return {en_stem(w) for w in _EN_WORD.findall(text) if w.lower() not in _EN_STOP and len(w) > 1}
 
 
+# Words recur across sentences and documents: a key is computed once (~7 us each).
+@lru_cache(maxsize=200_000)
 def cognate_key(word: str) -> str:
     """Script-neutral prefix of a word: Cyrillic transliterated, accents dropped.
 
