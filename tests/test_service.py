@@ -139,6 +139,47 @@ def test_health_does_not_gather_the_stats(
     assert body["documents"] == len(SEEDS) + len(OWN_DOCS)
 
 
+def test_an_endpoint_uses_its_own_threads_store(store_db: dict[str, Any]) -> None:
+    """Each pool thread has its own store (SQLite connections are not to be shared
+    between threads). The store dependency used to be resolved in one pool thread
+    and used by the endpoint in another, so under concurrent requests two threads
+    could work on one connection."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from communique.service.data import StoreProvider
+    from communique.store import Store
+
+    strangers: list[str] = []
+
+    class Owned:
+        def __init__(self, store: Any) -> None:
+            self._store = store
+            self._owner = threading.get_ident()
+
+        def __getattr__(self, name: str) -> Any:
+            if threading.get_ident() != self._owner:
+                strangers.append(name)
+            return getattr(self._store, name)
+
+    app = create_app(store_db["db"])
+    provider = StoreProvider(store_db["db"], lambda db: Owned(Store.open(db)))
+    app.state.stores = provider
+    try:
+        with TestClient(app) as c, ThreadPoolExecutor(8) as pool:
+
+            def ask(i: int) -> int:
+                path = "/api/v1/search" if i % 2 else "/api/v1/health"
+                return c.get(path, params={"q": "terrorism"}).status_code
+
+            codes = list(pool.map(ask, range(240)))
+            serving = list(strangers)
+    finally:
+        provider.close()  # from this thread: closing at shutdown is not a use
+    assert set(codes) == {200}
+    assert serving == []
+
+
 def test_search_returns_hits_groups_and_facets(client: TestClient, ids: dict[str, int]) -> None:
     r = client.get("/api/v1/search", params={"q": "terrorism", "limit": 10})
     assert r.status_code == 200

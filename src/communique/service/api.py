@@ -26,8 +26,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def get_store(request: Request) -> Any:
-    return request.app.state.stores.get()
+async def get_store(request: Request) -> Any:
+    # Resolved on the event loop (no trip through the thread pool); the endpoint,
+    # in its pool thread, then reaches that thread's own store.
+    return request.app.state.stores.current()
 
 
 Store = Annotated[Any, Depends(get_store)]

@@ -35,6 +35,23 @@ SORTS = ("date", "-date", "title", "name")
 FACETS = ("organization", "body", "type", "language", "year")
 
 
+class ThreadStore:
+    """The calling thread's store (:class:`StoreProvider`), looked up at each use.
+
+    FastAPI resolves a plain ``def`` dependency in one pool thread and runs the
+    endpoint in another: a store fetched by the dependency was used from a
+    thread not its own, possibly while that thread used it too, and every
+    request paid one more trip through the pool."""
+
+    __slots__ = ("_provider",)
+
+    def __init__(self, provider: StoreProvider) -> None:
+        self._provider = provider
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._provider.get(), name)
+
+
 class StoreProvider:
     """Opens the store once per thread.
 
@@ -66,6 +83,10 @@ class StoreProvider:
             with self._lock:
                 self._opened.append(store)
         return store
+
+    def current(self) -> ThreadStore:
+        """A stand-in for the store of whichever thread uses it."""
+        return ThreadStore(self)
 
     def close(self) -> None:
         with self._lock:
