@@ -174,7 +174,11 @@ def _document(row: Sequence[Any], schema: Any, indexed: str) -> Any:
 
 def _doc_entry(doc_id: int, tokens: set[str], meta: Sequence[Any], schema: Any) -> Any:
     """The document entry of ``doc_id``: its sentences' ``tokens`` and ``meta``
-    (language, type, organization, body, date as in the sentence rows)."""
+    (language, type, organization, body, date as in the sentence rows).
+
+    Its filter fields are those of :func:`_document`, written out there: that
+    runs for every sentence, and a shared helper made it twice as slow
+    (1.8 -> 3.8 us a call)."""
     language, typ, org, body, date = meta
     fields: dict[str, Any] = {
         "id": int(doc_id) << DOC_SHIFT,
