@@ -327,18 +327,7 @@ def main(argv: list[str] | None = None) -> int:
             if index is not None:
                 from communique.search.filters import Filters
 
-                tq = index.query(
-                    parsed.terms,
-                    mode,
-                    Filters(
-                        filters.get("lang"),
-                        filters.get("type"),
-                        filters.get("organization"),
-                        None,
-                        filters.get("date_from"),
-                        filters.get("date_to"),
-                    ),
-                )
+                tq = index.query(parsed.terms, mode, Filters.of_search(**filters))
                 fns["raw-tantivy"] = lambda tq=tq: index.searcher().search(tq, 10, count=False)
             if client is not None:
                 fns["http"] = lambda p=params: client.get("/api/v1/search", p)

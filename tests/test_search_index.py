@@ -115,6 +115,15 @@ def _indexed_docs(store: Store) -> dict[int, int]:
     return {doc: n - 1 for doc, n in counts.items()}
 
 
+def _delete_behind_the_index(db: Path, doc_id: int) -> None:
+    """Delete a document in SQLite alone, as a process that died before syncing would leave it."""
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+    conn.commit()
+    conn.close()
+
+
 def _stored_docs(store: Store) -> dict[int, int]:
     sql = "SELECT doc_id, count(*) FROM sentences GROUP BY doc_id"
     return {int(d): int(n) for d, n in store.conn.execute(sql)}
@@ -232,14 +241,7 @@ def test_document_entries_count_as_the_sentences(
     index = store.search_index()
     assert index is not None
     parsed = parse(q)
-    flt = Filters(
-        filters.get("lang"),
-        filters.get("type"),
-        filters.get("organization"),
-        None,
-        filters.get("date_from"),
-        filters.get("date_to"),
-    ).validate()
+    flt = Filters.of_search(**filters)
     searcher = index.searcher()
     for mode in ("AND", "OR"):
         documents = index.document_query(parsed.terms, mode, flt)
@@ -383,11 +385,7 @@ def test_crash_states_converge(tmp_path: Path, rows: list[Any]) -> None:
     meta["hwm"] = 0  # as if the process died right after the index commit
     meta["pending"] = [victim]  # ... and before applying a delete
     meta_path.write_text(json.dumps(meta))
-    conn = sqlite3.connect(db)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("DELETE FROM documents WHERE id = ?", (victim,))
-    conn.commit()
-    conn.close()
+    _delete_behind_the_index(db, victim)
     with Store.open(db) as s:
         indexed = _indexed_docs(s)
         assert indexed == _stored_docs(s) and victim not in indexed
@@ -409,11 +407,7 @@ def test_a_reused_document_id_gets_one_document_entry(tmp_path: Path, rows: list
         assert index is not None
         with index.writer() as w:
             index.mark(w, [victim])  # as if the process died right after marking
-    conn = sqlite3.connect(db)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("DELETE FROM documents WHERE id = ?", (victim,))
-    conn.commit()
-    conn.close()
+    _delete_behind_the_index(db, victim)
     with Store.open(db) as s:
         s.search_engine = "fts5"  # a process without the index writes the new one
         s.write([big])

@@ -229,7 +229,7 @@ def search(
             offset=offset,
             facets=facets,
         )
-    filters = Filters(lang, type, organization, body, date_from, date_to).validate()
+    filters = Filters.of_search(lang, type, organization, body, date_from, date_to)
     # SQLite integers are 64-bit: a larger page number is past the end anyway.
     limit = min(max(0, int(limit)), _SQLITE_MAX_INT)
     offset = min(max(0, int(offset)), _SQLITE_MAX_INT)

@@ -310,7 +310,7 @@ def cross_search(
     from communique.search import DOC_SHIFT, FACETS, DocumentGroup, SearchHit, SearchResult
     from communique.search.highlight import highlight
 
-    filters = Filters(lang, type, organization, body, date_from, date_to).validate()
+    filters = Filters.of_search(lang, type, organization, body, date_from, date_to)
     limit = max(0, int(limit))
     offset = max(0, int(offset))
     parsed = parse(query)

@@ -69,6 +69,19 @@ class Filters:
             params.append(parse_bound(self.date_to, upper=True))
         return "".join(f" AND {c}" for c in conds), params
 
+    @classmethod
+    def of_search(
+        cls,
+        lang: str | None = None,
+        type: str | None = None,
+        organization: str | None = None,
+        body: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Filters:
+        """The filters of ``search(...)``'s keyword arguments, dates checked."""
+        return cls(lang, type, organization, body, date_from, date_to).validate()
+
     def validate(self) -> Filters:
         """Raise ``ValueError`` for a malformed date bound, before any query runs."""
         if self.date_from:
