@@ -276,6 +276,31 @@ def test_ingest_seeds_then_again_unchanged(tmp_path: Path, seeds_dir: Path) -> N
     assert _snapshot(db) == before
 
 
+def test_a_bulk_ingest_sets_its_connection_back(tmp_path: Path, seeds_dir: Path) -> None:
+    # While it writes, the ingest keeps a larger cache and checkpoints the log
+    # less often; afterwards the connection is as it was, and the log copied.
+    db = tmp_path / "bulk.db"
+    seen: list[tuple[int, int]] = []
+    with Store.open(db) as store:
+        before = _cache_and_wal(store.conn)
+
+        def progress(event: Any) -> None:
+            if event.kind == "file":
+                seen.append(_cache_and_wal(store.conn))
+
+        report = store.ingest([seeds_dir], progress=progress)
+        assert report.counts()["stored"] == 5
+        assert all(cache < -2000 and wal > 1000 for cache, wal in seen[-5:])
+        assert _cache_and_wal(store.conn) == before
+        busy, log, copied = store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert busy == 0 and log == copied
+
+
+def _cache_and_wal(conn: Any) -> tuple[int, int]:
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    return int(cache), int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+
+
 def test_ingest_reports_failures_and_goes_on(tmp_path: Path, seeds_dir: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
