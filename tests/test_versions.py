@@ -170,7 +170,7 @@ def test_seeds_form_exactly_one_group(seeded_store: Store) -> None:
 def test_communique_and_statement_of_one_meeting_are_not_versions(mixed_store: Store) -> None:
     assert named_groups(mixed_store) == sorted([SEED_GROUP, COMM, STMT])
     ids = {d.name: d.id for d in mixed_store.documents()}
-    # The pairs that metadata allowed were aligned, and the content test said no.
+    # The pairs that metadata allowed were tested, and the content test said no.
     for c in ("comm_en.txt", "comm_zh.txt", "comm_ru.txt"):
         for s in STMT:
             if c[-6:] == s[-6:]:
@@ -180,6 +180,46 @@ def test_communique_and_statement_of_one_meeting_are_not_versions(mixed_store: S
                 assert stats["accepted"] is False, (c, s, stats)
     good = versions.pair_stats(mixed_store.conn, ids["comm_en.txt"], ids["comm_zh.txt"])
     assert good is not None and good["accepted"] and good["mean_score"] > 0.6
+
+
+def test_different_texts_of_one_meeting_are_not_versions_however_well_they_align(
+    tmp_path: Path,
+) -> None:
+    """The statement and the communiqué of one CICA meeting (English, Russian)
+    align sentence by sentence with a mean score of 0.65, and the short trade
+    statement with two unrelated Russian texts at 0.50-0.58: the aligner alone
+    grouped all three. They name different things (states, years, people)."""
+    docs = Path(__file__).parent / "docs"
+    names = [
+        "cica_ministerial_statement_en.txt",
+        "cica_ministerial_communique_ru.txt",
+        "sco_cmfa_communique_ru.txt",
+        "sco_chg_information_ru.txt",
+    ]
+    paths = [docs / n for n in names] + write_texts(tmp_path / "t", STMT)
+    with Store.open(new_db(tmp_path, "m.db")) as store:
+        assert len(store.ingest(paths).stored) == 6
+        assert named_groups(store) == [STMT]
+        ids = {d.name: d.id for d in store.documents()}
+        stats = versions.pair_stats(store.conn, ids[names[0]], ids[names[1]])
+        assert stats is not None and not stats["accepted"]
+        assert (
+            stats["anchor_overlap"] < versions.MIN_ANCHOR_OVERLAP <= stats["anchor_overlap"] + 0.2
+        )
+        # Ruled out on the anchors alone: not aligned.
+        assert stats["links"] == 0 and store.alignment(ids[names[0]], ids[names[1]]) == []
+        good = versions.pair_stats(store.conn, ids["stmt_en.txt"], ids["stmt_zh.txt"])
+        assert good is not None and good["accepted"] and good["anchor_overlap"] == 1.0
+
+
+def test_anchor_overlap_counts_each_anchor_once_and_leaves_latin_words_out() -> None:
+    a = [{"organization:SCO", "n:2019", "lat:sco"}, {"organization:SCO", "state:KZ"}]
+    b = [{"organization:SCO"}, {"organization:SCO", "n:2019", "state:CN"}]
+    overlap, smaller = versions.anchor_overlap(a, b)
+    assert smaller == 3 and overlap == pytest.approx(2 / 3)
+    assert versions.unlike(0.5, versions.MIN_DOC_ANCHORS)
+    assert not versions.unlike(0.5, versions.MIN_DOC_ANCHORS - 1)  # too few to judge
+    assert not versions.unlike(versions.MIN_ANCHOR_OVERLAP, 50)
 
 
 def test_alignments_are_stored_for_every_pair_of_a_group(mixed_store: Store) -> None:
