@@ -414,6 +414,7 @@ def _evaluate_block(
 
     block = [_oriented(x, y) for x, y in pairs]
     anchors: dict[int, list[set[str]]] = {}
+    prints: dict[int, frozenset[str]] = {}
     texts: dict[int, list[str]] = {}
     ruled_out: dict[tuple[int, int], PairVerdict] = {}
     work: list[PairWork] = []
@@ -421,8 +422,10 @@ def _evaluate_block(
         for d in (a, b):
             if d.id not in anchors:
                 anchors[d.id] = _anchors(store, d.id)
+                prints[d.id] = _fingerprint(anchors[d.id])
         # Most candidates of a large archive end here, before their sentences are read.
-        overlap, doc_anchors = anchor_overlap(anchors[a.id], anchors[b.id])
+        fa, fb = prints[a.id], prints[b.id]
+        overlap, doc_anchors = _overlap(fa, fb), min(len(fa), len(fb))
         if unlike(overlap, doc_anchors):
             ruled_out[(a.id, b.id)] = PairVerdict(
                 a.id, b.id, False, 0.0, _unaligned(overlap, doc_anchors), []
