@@ -424,3 +424,33 @@ def test_aligned_pairs_are_not_held_in_memory(
     # more would add ~1.1 MB; the bound is half of that.
     ten, thirty = peak(10), peak(30)
     assert thirty - ten < 20 * len(pairs) * 3_000
+
+
+def test_two_documents_joined_through_a_third_are_tested_before_they_are_grouped(
+    tmp_path: Path,
+) -> None:
+    """A pair inside a group that was never a candidate used to be aligned only
+    after the merge: when its own test said no, the group held it anyway, with an
+    empty side-by-side view. Here stmt_zh is made to accept comm_ru (a verdict of
+    the kind older rules or another candidate list could leave) while stmt_en and
+    comm_ru were never tested; their anchors rule them out, so comm_ru stays apart."""
+    paths = write_texts(tmp_path / "t", ["stmt_en.txt", "stmt_zh.txt", "comm_ru.txt"])
+    with Store.open(new_db(tmp_path, "j.db")) as store:
+        assert len(store.ingest(paths).stored) == 3
+        assert named_groups(store) == [STMT]
+        ids = {d.name: d.id for d in store.documents()}
+        en, zh, ru = ids["stmt_en.txt"], ids["stmt_zh.txt"], ids["comm_ru.txt"]
+        with store._lock:
+            store.conn.execute("DELETE FROM version_pairs WHERE a_id = ? OR b_id = ?", (ru, ru))
+            store.conn.execute(
+                "INSERT INTO version_pairs (a_id, b_id, version, accepted, score, stats, links)"
+                " VALUES (?, ?, ?, 1, 0.5, '{}', '[]')",
+                (zh, ru, versions.VERSION),
+            )
+            store.conn.commit()
+        assert versions.pair_stats(store.conn, en, ru) is None
+        assert versions.regroup(store) == [sorted([en, zh])]
+        assert named_groups(store) == [STMT]
+        stats = versions.pair_stats(store.conn, en, ru)
+        assert stats is not None and not stats["accepted"]
+        assert stats["anchor_overlap"] < versions.MIN_ANCHOR_OVERLAP

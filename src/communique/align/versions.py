@@ -612,11 +612,16 @@ def regroup(store: Any, meta: dict[int, DocMeta] | None = None) -> list[list[int
         ga, gb = members.get(ra, [ra]), members.get(rb, [rb])
         if {meta[i].language for i in ga} & {meta[j].language for j in gb}:
             continue
-        if any(
-            verdicts.get(frozenset((i, j))) is False or not compatible(meta[i], meta[j])
-            for i in ga
-            for j in gb
-        ):
+        if any(not compatible(meta[i], meta[j]) for i in ga for j in gb):
+            continue
+        # Two documents joined only through a third were never tested against each
+        # other: tested now, before the merge, so that a group never holds a pair
+        # whose own test says no (and whose side-by-side view would be empty).
+        for i in ga:
+            for j in gb:
+                if frozenset((i, j)) not in verdicts:
+                    verdicts[frozenset((i, j))] = evaluate_pair(store, meta[i], meta[j]).accepted
+        if any(verdicts[frozenset((i, j))] is False for i in ga for j in gb):
             continue
         parent[rb] = ra
         members[ra] = ga + gb
@@ -626,13 +631,8 @@ def regroup(store: Any, meta: dict[int, DocMeta] | None = None) -> list[list[int
     for g in out:
         for i in g:
             rows.append(("INSERT INTO version_groups (doc_id, group_id) VALUES (?, ?)", (i, g[0])))
+    # Every pair of a group was tested above, so each has its alignment stored.
     _write(store, rows)
-    # Every pair of a group has its alignment stored, also a pair that was not a candidate.
-    for g in out:
-        for k, i in enumerate(g):
-            for j in g[k + 1 :]:
-                if _pair_row(conn, i, j) is None:
-                    evaluate_pair(store, meta[i], meta[j])
     return out
 
 
