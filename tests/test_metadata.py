@@ -333,3 +333,22 @@ def test_opening_range_and_place_without_a_closing_line(
     meta = extract_metadata(_seg_text(text), kb)
     assert (meta.date, meta.place) == (end, place)
     assert (meta.meeting_start, meta.meeting_end) == (start, end)
+
+
+def test_meeting_participle_after_the_subject_dates_the_document(kb: Knowledge) -> None:
+    """ "We, the Heads of Government ..., meeting in Tashkent on 2 November 2019, declare":
+    the statement's only date and place, which were read as neither."""
+    text = (
+        "STATEMENT\nof the Heads of Government of the Member States on Trade\n\n"
+        "We, the Heads of Government of the Member States of the Shanghai Cooperation "
+        "Organization, meeting in Tashkent on 2 November 2019, declare our resolve to "
+        "reduce barriers to trade.\n\nWe will simplify customs procedures.\n"
+    )
+    meta = extract_metadata(_seg_text(text), kb)
+    assert (meta.date, meta.place) == ("2019-11-02", "Tashkent")
+    # The noun is no such cue: the meeting a text recalls does not date it.
+    recalled = (
+        "STATEMENT\n\nThe Ministers recalled that the meeting in Tashkent on 2 November 2019 "
+        "agreed on customs cooperation.\n\nThey will simplify customs procedures.\n"
+    )
+    assert extract_metadata(_seg_text(recalled), kb).date is None

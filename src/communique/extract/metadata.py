@@ -103,7 +103,10 @@ _MEETING_VERB = {
         r"\b(?:was|were|is|has\s+been|have\s+been)\s+held\b|\btook\s+place\b|\bhaving\s+met\b"
         r"|\bmet\b|\bconvened\b|\bgathered\b|\bheld\s+(?:its|their|a|an|the)\b"
         # the place as the subject: "From 14 to 16 May, Cholpon-Ata hosted the meeting"
-        r"|\bhosted\b|\bplayed\s+host\s+to\b|\bwas\s+the\s+venue\s+(?:of|for)\b",
+        r"|\bhosted\b|\bplayed\s+host\s+to\b|\bwas\s+the\s+venue\s+(?:of|for)\b"
+        # the participle after the subject: "We, the Heads of Government, meeting in
+        # Tashkent on 2 November 2019, declare"; after a comma, so not the noun
+        r"|,\s*meeting\s+(?:in|at|on)\b",
         re.I,
     ),
     "ru": re.compile(
