@@ -229,6 +229,11 @@ class Prepared:
     sha256: str | None = None
 
 
+# json.dumps builds a new encoder on every call that passes an option; a document
+# has a hundred mentions or so, each with its attributes to encode.
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def prepare(processed: ProcessedDocument) -> PreparedDocument:
     """The rows :meth:`Store.write` inserts for a processed document."""
     from communique.align.versions import document_anchors, features_json
@@ -276,7 +281,7 @@ def prepare(processed: ProcessedDocument) -> PreparedDocument:
         paragraphs=[(p.index, p.start, p.end) for p in seg.paragraphs],
         sentences=sentences,
         mentions=[
-            (kind, value, start, end, surface, sentence, json.dumps(attrs, ensure_ascii=False))
+            (kind, value, start, end, surface, sentence, _to_json(attrs))
             for kind, value, start, end, surface, sentence, attrs in mentions
         ],
         features=features_json(anchors),
