@@ -514,3 +514,54 @@ def test_chinese_chair_named_before_the_title_takes_the_lists_state(kb: Knowledg
     meeting, _ = _run(kb, _seg_text(text))
     assert meeting.chair is not None
     assert (meeting.chair.country, meeting.chair.name) == ("ZA", "拉马福萨")
+
+
+@pytest.mark.parametrize(
+    "text,pairs",
+    [
+        (
+            "The meeting was attended by Minister of Foreign Affairs of the Republic of "
+            "Kazakhstan B. Atamkulov and Minister of Foreign Affairs of the Russian Federation "
+            "S. Lavrov.\n\nThe meeting was also attended by Minister of Foreign Affairs of "
+            "Mongolia D. Tsogtbaatar and Minister of Foreign Affairs of the Russian Federation "
+            "S. Lavrov.\n\nThe ministers discussed cooperation.",
+            [("KZ", "atamkulov"), ("RU", "lavrov"), ("MN", "tsogtbaatar")],
+        ),
+        (
+            "В заседании приняли участие Министр иностранных дел Республики Казахстан "
+            "Б.Атамкулов и Министр иностранных дел Российской Федерации С.В.Лавров.\n\n"
+            "В заседании также приняли участие Министр иностранных дел Монголии "
+            "Д.Цогтбаатар и Генеральный секретарь ШОС В.Норов.\n\nМинистры обсудили "
+            "сотрудничество.",
+            [("KZ", "атамкулов"), ("RU", "лавров"), ("MN", "цогтбаатар")],
+        ),
+        (
+            "出席会议的有哈萨克斯坦共和国外交部长阿塔姆库洛夫、俄罗斯联邦外交部长拉夫罗夫。\n\n"
+            "出席会议的还有蒙古国外交部长朝格特巴特尔。\n\n外长们讨论了合作问题。",
+            [("KZ", "阿塔姆库洛夫"), ("RU", "拉夫罗夫"), ("MN", "朝格特巴特尔")],
+        ),
+    ],
+    ids=["en", "ru", "zh"],
+)
+def test_a_later_list_that_says_also_adds_heads_of_delegation(
+    kb: Knowledge, text: str, pairs: list[tuple[str, str]]
+) -> None:
+    """Observer states' ministers listed after the members' used to be persons only;
+    the spec counts every head of delegation who attended. One listed twice counts once,
+    and an official with no state (the Secretary-General) is no head of delegation."""
+    seg = _seg_text(text)
+    meeting, persons = _run(kb, seg)
+    assert _pairs(meeting.participants) == pairs
+    _check_spans(seg, persons)
+
+
+def test_a_later_list_without_also_adds_no_one(kb: Knowledge) -> None:
+    text = (
+        "The meeting was attended by Minister of Foreign Affairs of the Republic of Kazakhstan "
+        "B. Atamkulov and Minister of Foreign Affairs of the Russian Federation S. Lavrov.\n\n"
+        "The signing ceremony was attended by Minister of Foreign Affairs of Mongolia "
+        "D. Tsogtbaatar.\n"
+    )
+    meeting, persons = _run(kb, _seg_text(text))
+    assert _pairs(meeting.participants) == [("KZ", "atamkulov"), ("RU", "lavrov")]
+    assert "D. Tsogtbaatar" in [p.name for p in persons]

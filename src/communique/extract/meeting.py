@@ -292,6 +292,14 @@ _ATTEND_AFTER = {
         r"|与会者有[：:]?"
     ),
 }
+# A later attendance sentence adds to the list only when it says so ("also attended",
+# "также приняли участие", "出席会议的还有"): other sentences name people who took part in
+# something else (a signing, a reception) or repeat the list.
+_ALSO = {
+    "en": re.compile(r"\balso\b", re.I),
+    "ru": re.compile(r"(?<!\w)также(?!\w)", re.I),
+    "zh": re.compile(r"还|也|此外|另外"),
+}
 _ATTEND_BEFORE = {
     "en": re.compile(
         r"\b(?:took\s+part|participated)\s+in\s+the\s+(?:meeting|session|summit|talks)\b"
@@ -803,6 +811,20 @@ def extract_meeting(
                 persons.extend(people)
                 covered.append(span)
                 # the same sentence may still name the chair ("..., who chaired the meeting")
+        elif sent.start >= covered[0][1] and _ALSO[lang].search(s_text):
+            # "The meeting was also attended by the Minister of Foreign Affairs of
+            # Mongolia D. Tsogtbaatar as an observer": heads of delegation too.
+            parts = _attendance(seg, kb, lang, sent.start, sent.end, s_text)
+            if parts is not None:
+                people, span = parts
+                known = {(p.country, _surname(p.name)) for p in meeting.participants}
+                for p in people:
+                    if p.country and (p.country, _surname(p.name)) not in known:
+                        meeting.participants.append(p)
+                        known.add((p.country, _surname(p.name)))
+                listed = listed + people
+                persons.extend(people)
+                covered.append(span)
         if meeting.chair is None:
             listed_chair = _relative_chair(lang, sent.start, s_text, persons)
             if listed_chair is not None:
