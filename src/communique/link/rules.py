@@ -159,7 +159,9 @@ _SINCE = {
 _SINCE_AFTER_ZH = re.compile(r"^(?:起|以来|开始)")
 _PRESIDENCY_CUE = {
     "en": re.compile(
-        r"\b(?:presidency|chairmanship|chairpersonship|presiding\s+(?:country|state|party))\b", re.I
+        r"\b(?:presidency|presidencies|chairmanship|chairpersonship|chairship"
+        r"|presiding\s+(?:country|state|party))\b",
+        re.I,
     ),
     "zh": re.compile(r"主席国|轮值主席|担任主席"),
     "ru": re.compile(r"председательств\w*", re.I),
@@ -188,6 +190,11 @@ _HANDOVER = {
     "ru": re.compile(
         r"переход\w*\s+к|перейд\w*|прим\w*\s+председательство|будет\s+председательств", re.I
     ),
+}
+_CLAUSE_END = {
+    "en": re.compile(r"[,.;:]|\s+and\s+", re.I),
+    "zh": re.compile(r"[，。；：,;:]|并|和"),
+    "ru": re.compile(r"[,.;:]|\s+(?:и|а)\s+", re.I),
 }
 _MEMO_CUE = {
     "en": re.compile(r"\bmemorand(?:um|a)\b", re.I),
@@ -616,47 +623,18 @@ def _sentence_facts(
     # seat: body -> city
     if has_body:
         _seat_facts(fact, ms, sent, text, lang)
-    # presidency: "the presidency of the Republic of Tajikistan in the SCO"
-    p_cue = cues["presidency"]
-    if p_cue and _CHAIRED_MEETING[lang].search(st[max(0, p_cue.start() - 12) : p_cue.end() + 25]):
-        p_cue = None  # who chaired a meeting is not who holds the presidency
-    if p_cue and states:
-        a = sent.start + p_cue.start()
-        b = sent.start + p_cue.end()
-        chosen = None
-        best_gap = 10**6
-        for s in states:
-            # the nearest: "Brazil, India, China and South Africa supported Russia's
-            # presidency" / "поддержку председательству России" names Russia
-            gap = s.start - b if s.start >= b else a - s.end
-            limit = 45 if s.start >= b else (12 if lang == "zh" else 20)
-            if 0 <= gap <= limit and gap < best_gap:
-                chosen, best_gap = s, gap
-        if chosen is not None:
-            o = _org_near([m for m in ms if m.kind != "state"], a, kb, None)
-            entry = kb.entry(o) if o else None
-            if entry is None or entry.kind != "organization":
-                # "the Shanghai Summit ... the chairmanship of China": a meeting has no
-                # presidency of its own, the document's organization has
-                o = org
-            if o:
-                local = st[max(0, p_cue.start() - 40) : p_cue.end() + 60]
-                planned = bool(_HANDOVER[lang].search(local))
-                # "for the period 2024-2026", "в 2015-2016 годах": a term that starts later
-                starts = None
-                for d in find_dates(local, lang, date):
-                    if not d.relative and date and d.value[:4] > date[:4]:
-                        starts = d.value
-                        break
-                fact(
-                    o,
-                    "presidency",
-                    chosen.code,
-                    min(a, chosen.start),
-                    max(b, chosen.end),
-                    mode="planned" if planned or starts else "stated",
-                    valid_from=starts,
-                )
+    # presidency: "the presidency of the Republic of Tajikistan in the SCO", "South
+    # Africa's Chairship", "индийское председательство в БРИКС в 2026 году"; each cue of
+    # the sentence names its own holder ("India's G20 Presidency in 2023 and the
+    # successive presidencies of Brazil ...")
+    if cues["presidency"]:
+        # adjectives too, but only right before a cue (see _presidency_fact)
+        holders = [m for m in ms if m.kind == "state"]
+        given: set[tuple[str, str]] = set()
+        for p_cue in _PRESIDENCY_CUE[lang].finditer(st):
+            if _CHAIRED_MEETING[lang].search(st[max(0, p_cue.start() - 12) : p_cue.end() + 25]):
+                continue  # who chaired a meeting is not who holds the presidency
+            _presidency_fact(fact, p_cue, holders, ms, sent, text, st, lang, org, date, kb, given)
     # memorandum: between ORG and ORG
     if cues["memorandum"]:
         orgs = [m for m in ms if m.kind in ("organization", "body")]
@@ -696,6 +674,75 @@ def _sentence_facts(
                     valid_from=when_v,
                     bodies=[x.code, y.code],
                 )
+
+
+def _presidency_fact(
+    fact: Any,
+    p_cue: re.Match[str],
+    holders: list[_M],
+    ms: list[_M],
+    sent: SentenceInfo,
+    text: str,
+    st: str,
+    lang: str,
+    org: str | None,
+    date: str | None,
+    kb: Any,
+    given: set[tuple[str, str]],
+) -> None:
+    a = sent.start + p_cue.start()
+    b = sent.start + p_cue.end()
+    chosen = None
+    best_gap = 10**6
+    for s in holders:
+        if s.form == "adjective":
+            # "the Brazilian presidency", "бразильское председательство": right before the
+            # cue only; an adjective elsewhere names no holder
+            if s.end <= a and not text[s.end : a].strip():
+                gap = a - s.end
+            else:
+                continue
+        else:
+            # the nearest: "Brazil, India, China and South Africa supported Russia's
+            # presidency" / "поддержку председательству России" names Russia
+            gap = s.start - b if s.start >= b else a - s.end
+            limit = 45 if s.start >= b else (12 if lang == "zh" else 20)
+            if not 0 <= gap <= limit:
+                continue
+        if gap < best_gap:
+            chosen, best_gap = s, gap
+    if chosen is None:
+        return
+    o = _org_near([m for m in ms if m.kind != "state"], a, kb, None)
+    entry = kb.entry(o) if o else None
+    if entry is None or entry.kind != "organization":
+        # "the Shanghai Summit ... the chairmanship of China": a meeting has no
+        # presidency of its own, the document's organization has
+        o = org
+    if not o or (o, chosen.code) in given:
+        return
+    given.add((o, chosen.code))
+    local = st[max(0, p_cue.start() - 40) : p_cue.end() + 60]
+    # A handover word after the cue counts up to the end of its clause: in "India's G20
+    # Presidency in 2023 and looked forward to the successive presidencies of Brazil",
+    # the looking forward is Brazil's, India's presidency is the current one.
+    clause = _CLAUSE_END[lang].split(st[p_cue.end() : p_cue.end() + 60], maxsplit=1)[0]
+    planned = bool(_HANDOVER[lang].search(st[max(0, p_cue.start() - 40) : p_cue.end()] + clause))
+    # "for the period 2024-2026", "в 2015-2016 годах": a term that starts later
+    starts = None
+    for d in find_dates(local, lang, date):
+        if not d.relative and date and d.value[:4] > date[:4]:
+            starts = d.value
+            break
+    fact(
+        o,
+        "presidency",
+        chosen.code,
+        min(a, chosen.start),
+        max(b, chosen.end),
+        mode="planned" if planned or starts else "stated",
+        valid_from=starts,
+    )
 
 
 def _seat_facts(fact: Any, ms: list[_M], sent: SentenceInfo, text: str, lang: str) -> None:
