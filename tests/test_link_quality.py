@@ -227,3 +227,44 @@ def test_rotating_presidencies_by_adjective_chairship_and_one_cue_each(tmp_path:
         ("G20", "IN", "2023-06-01", "stated"),
         ("G20", "ZA", "2025-04-29", "stated"),
     ]
+
+
+@pytest.mark.parametrize(
+    "name,text,expected",
+    [
+        (
+            "en.txt",
+            "PRESS RELEASE\n\nThe BRICS Ministers of Foreign Affairs met in New York on "
+            "21 September 2017.\n\nThe Ministers welcomed South Africa, which will assume "
+            "the BRICS chairship on 1 January 2018.\n",
+            ("BRICS", "ZA", "2018-01-01", "planned"),
+        ),
+        (
+            "ru.txt",
+            "ИНФОРМАЦИОННОЕ СООБЩЕНИЕ\n\n25 сентября 2025 года в Нью-Йорке состоялась "
+            "встреча министров иностранных дел БРИКС.\n\nМинистры приветствовали Индию, "
+            "которая примет председательство в БРИКС в 2026 году.\n",
+            ("BRICS", "IN", "2026", "planned"),
+        ),
+        (
+            "zh.txt",
+            "金砖国家外长会晤新闻公报\n\n2014年9月25日，金砖国家外长在纽约举行会晤。\n\n"
+            "外长们支持俄罗斯担任2015年至2016年金砖国家主席国。\n",
+            ("BRICS", "RU", "2015", "planned"),
+        ),
+    ],
+    ids=["en", "ru", "zh"],
+)
+def test_a_state_that_takes_the_presidency_a_few_words_before_it(
+    tmp_path: Path, name: str, text: str, expected: tuple[str, str, str, str]
+) -> None:
+    """The state is the subject of taking the office, farther from the cue than a
+    possessive ("Russia's presidency") would be: no holder was found."""
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with Store.open(new_db(tmp_path, "t.db")) as store:
+        assert store.ingest([tmp_path / name]).ok
+        got = [
+            (f.subject, f.object, f.valid_from, f.mode)
+            for f in facts(store, predicate="presidency")
+        ]
+    assert got == [expected]

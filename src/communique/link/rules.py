@@ -191,6 +191,22 @@ _HANDOVER = {
         r"переход\w*\s+к|перейд\w*|прим\w*\s+председательство|будет\s+председательств", re.I
     ),
 }
+# What lies between a state and a presidency cue after it when the state takes or holds
+# the office the cue names.
+_TAKES_OFFICE = {
+    "en": re.compile(
+        r",?\s*(?:which|that|who)\s+(?:will\s+|is\s+to\s+|is\s+going\s+to\s+)?"
+        r"(?:assumes?|assumed|takes?\s+over|took\s+over|holds?|held)\s+(?:the\s+)?"
+        r"(?:[\w-]+\s+){0,4}",
+        re.I,
+    ),
+    "zh": re.compile(r"(?:将|于)?(?:担任|接任|出任|作为)[^，。；、,;]{0,24}"),
+    "ru": re.compile(
+        r",?\s*(?:котор\w+\s+)?(?:примет|принимает|приняла|принял|приняли|будет\s+осуществлять"
+        r"|осуществляет|осуществляла|осуществлял)\s+",
+        re.I,
+    ),
+}
 _CLAUSE_END = {
     "en": re.compile(r"[,.;:]|\s+and\s+", re.I),
     "zh": re.compile(r"[，。；：,;:]|并|和"),
@@ -708,7 +724,11 @@ def _presidency_fact(
             gap = s.start - b if s.start >= b else a - s.end
             limit = 45 if s.start >= b else (12 if lang == "zh" else 20)
             if not 0 <= gap <= limit:
-                continue
+                # "South Africa, which will assume the BRICS chairship", "俄罗斯担任2015年
+                # 至2016年金砖国家主席国": the state takes the cue's office, farther off
+                if not (s.end <= a and _TAKES_OFFICE[lang].fullmatch(text, s.end, a)):
+                    continue
+                gap = limit
         if gap < best_gap:
             chosen, best_gap = s, gap
     if chosen is None:
