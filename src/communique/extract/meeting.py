@@ -796,6 +796,7 @@ def extract_meeting(
     covered: list[tuple[int, int]] = []
     listed: list[Person] = []  # everyone in the attendance list, with a state or not
     genitive = False  # the chair's name is in the genitive ("под председательством ...")
+    list_end = -1  # where the last attendance list read ends (its items may be lines)
 
     for sent in seg.sentences:
         s_text = text[sent.start : sent.end]
@@ -810,8 +811,9 @@ def extract_meeting(
                 meeting.participants = [p for p in people if p.country]
                 persons.extend(people)
                 covered.append(span)
+                list_end = span[1]
                 # the same sentence may still name the chair ("..., who chaired the meeting")
-        elif sent.start >= covered[0][1] and _ALSO[lang].search(s_text):
+        elif sent.start >= list_end and _ALSO[lang].search(s_text):
             # "The meeting was also attended by the Minister of Foreign Affairs of
             # Mongolia D. Tsogtbaatar as an observer": heads of delegation too.
             parts = _attendance(seg, kb, lang, sent.start, sent.end, s_text)
@@ -825,6 +827,7 @@ def extract_meeting(
                 listed = listed + people
                 persons.extend(people)
                 covered.append(span)
+                list_end = span[1]
         if meeting.chair is None:
             listed_chair = _relative_chair(lang, sent.start, s_text, persons)
             if listed_chair is not None:
