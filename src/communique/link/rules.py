@@ -739,30 +739,42 @@ def _presidency_fact(
         # "the Shanghai Summit ... the chairmanship of China": a meeting has no
         # presidency of its own, the document's organization has
         o = org
-    if not o or (o, chosen.code) in given:
+    if not o:
         return
-    given.add((o, chosen.code))
-    local = st[max(0, p_cue.start() - 40) : p_cue.end() + 60]
     # A handover word after the cue counts up to the end of its clause: in "India's G20
     # Presidency in 2023 and looked forward to the successive presidencies of Brazil",
     # the looking forward is Brazil's, India's presidency is the current one.
     clause = _CLAUSE_END[lang].split(st[p_cue.end() : p_cue.end() + 60], maxsplit=1)[0]
     planned = bool(_HANDOVER[lang].search(st[max(0, p_cue.start() - 40) : p_cue.end()] + clause))
     # "for the period 2024-2026", "в 2015-2016 годах": a term that starts later
-    starts = None
-    for d in find_dates(local, lang, date):
-        if not d.relative and date and d.value[:4] > date[:4]:
-            starts = d.value
-            break
-    fact(
-        o,
-        "presidency",
-        chosen.code,
-        min(a, chosen.start),
-        max(b, chosen.end),
-        mode="planned" if planned or starts else "stated",
-        valid_from=starts,
-    )
+    windows = [(chosen, st[max(0, p_cue.start() - 40) : p_cue.end() + 60])]
+    if p_cue.group().lower() == "presidencies" and chosen.start >= b:
+        # "the successive presidencies of Brazil in 2024 and South Africa in 2025": each
+        # holder of the enumeration with the date written after it
+        after = [m for m in holders if m.form != "adjective" and m.start >= chosen.start]
+        run = _enumeration(sorted(after, key=lambda m: m.start), text, 60)[0]
+        windows = [
+            (h, text[h.end : run[k + 1].start if k + 1 < len(run) else min(b + 160, h.end + 40)])
+            for k, h in enumerate(run)
+        ]
+    for holder, local in windows:
+        if (o, holder.code) in given:
+            continue
+        given.add((o, holder.code))
+        starts = None
+        for d in find_dates(local, lang, date):
+            if not d.relative and date and d.value[:4] > date[:4]:
+                starts = d.value
+                break
+        fact(
+            o,
+            "presidency",
+            holder.code,
+            min(a, holder.start),
+            max(b, holder.end),
+            mode="planned" if planned or starts else "stated",
+            valid_from=starts,
+        )
 
 
 def _seat_facts(fact: Any, ms: list[_M], sent: SentenceInfo, text: str, lang: str) -> None:
