@@ -269,3 +269,53 @@ def test_a_state_that_takes_the_presidency_a_few_words_before_it(
             for f in facts(store, predicate="presidency")
         ]
     assert got == [expected]
+
+
+@pytest.mark.parametrize(
+    "name,text,expected",
+    [
+        (
+            "en.txt",
+            "JOINT STATEMENT\n\nThe BRICS Ministers of Foreign Affairs met in New York on "
+            "19 September 2024.\n\nThe Ministers welcomed Egypt, Ethiopia, Iran and the United "
+            "Arab Emirates as full members of BRICS.\n",
+            [("AE", "BRICS"), ("EG", "BRICS"), ("ET", "BRICS"), ("IR", "BRICS")],
+        ),
+        (
+            "ru.txt",
+            "АСТАНИНСКАЯ ДЕКЛАРАЦИЯ\n\nСовет глав государств-членов Шанхайской организации "
+            "сотрудничества провел 4 июля 2024 года в городе Астане очередное заседание.\n\n"
+            "Государства-члены приветствуют вступление Республики Беларусь в ШОС в качестве "
+            "полноправного государства-члена. Они отмечают, что Исламская Республика Иран, "
+            "ставшая членом Организации в прошлом году, вносит весомый вклад в ее "
+            "деятельность.\n",
+            [("BY", "SCO"), ("IR", "SCO")],
+        ),
+        (
+            "zh.txt",
+            "亚信外长会议宣言\n\n亚信第六次外长会议于2021年10月12日在努尔苏丹举行。\n\n"
+            "外长们欢迎科威特国成为亚信第28个成员国。\n",
+            [("KW", "CICA")],
+        ),
+        (
+            "begun.txt",
+            "DECLARATION\n\nThe Council of Heads of State of the Shanghai Cooperation "
+            "Organization met in Ufa on 10 July 2015.\n\nThe heads of state decided to start the "
+            "procedure of admitting India and Pakistan as member states of the SCO.\n\n"
+            "Iran has applied to join the SCO as a member state.\n",
+            [],
+        ),
+    ],
+    ids=["en", "ru", "zh", "procedure-begun"],
+)
+def test_an_admission_makes_the_state_a_member(
+    tmp_path: Path, name: str, text: str, expected: list[tuple[str, str]]
+) -> None:
+    """States admitted by name before the cue ("X, Y and Z as full members of BRICS")
+    gave no member fact: only a list after "the member states of ORG" did. A procedure
+    begun or an application is no admission."""
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with Store.open(new_db(tmp_path, "m.db")) as store:
+        assert store.ingest([tmp_path / name]).ok
+        got = sorted((f.subject, f.object) for f in facts(store, predicate="member"))
+    assert got == expected

@@ -87,6 +87,33 @@ _MEMBER_CUE = {
     "zh": re.compile(r"成员国"),
     "ru": re.compile(r"государств\w*[\s-]+член\w*|стран\w*[\s-]+член\w*", re.I),
 }
+# Admission: the states just before the cue become members ("welcomed Egypt, Ethiopia and
+# Iran as full members of BRICS", "вступление Республики Беларусь в ШОС в качестве
+# полноправного государства-члена", "接收白俄罗斯为上合组织成员国").
+_ADMITTED_CUE = {
+    "en": re.compile(
+        r"\b(?:as|to\s+become|became|becoming)\s+(?:a\s+|the\s+)?(?:new\s+)?"
+        r"(?:full(?:-fledged)?[\s-]+|fully[\s-]+fledged\s+)?"
+        r"(?:member[\s-]+(?:states?|countries|nations)|members?)\b",
+        re.I,
+    ),
+    "zh": re.compile(r"(?:为|成为)(?:[^，。；、]{0,10}?)(?:正式|新)?成员国"),
+    "ru": re.compile(
+        r"(?<!\w)(?:в\s+качестве\s+(?:нового\s+)?(?:полноправного\s+)?(?:государства[\s-]+члена"
+        r"|члена)|в\s+члены|(?:стал|став)\w*\s+(?:полноправным\s+)?(?:государством[\s-]+)?"
+        r"член\w*)",
+        re.I,
+    ),
+}
+# Admission begun is not admission done: "start the procedure of admitting India as a
+# member state", "the memorandum of obligations of Iran to obtain the status".
+_PROCEDURE = {
+    "en": re.compile(
+        r"\b(?:procedures?|process|candidates?|applicants?|obligations|consider\w*)\b", re.I
+    ),
+    "zh": re.compile(r"程序|进程|候选|义务|审议"),
+    "ru": re.compile(r"процедур\w*|процесс\w*|кандидат\w*|обязательств\w*|рассмотр\w*", re.I),
+}
 _OBSERVER_CUE = {
     "en": re.compile(
         r"\bobserver(?:s|\s+status|\s+states?)?\b|\bstatus\s+of\s+(?:an\s+)?observer", re.I
@@ -558,6 +585,7 @@ def _sentence_facts(
     has_body = any(m.kind == "body" for m in mentions)
     cues = {
         "member": _MEMBER_CUE[lang].search(st),
+        "admitted": _ADMITTED_CUE[lang].search(st),
         "observer": _OBSERVER_CUE[lang].search(st),
         "dialogue_partner": _PARTNER_CUE[lang].search(st),
         "presidency": _PRESIDENCY_CUE[lang].search(st),
@@ -608,6 +636,24 @@ def _sentence_facts(
                 if o:
                     for s in run:
                         fact(s.code, "member", o, s.start, s.end, mode="stated", cue=m_cue.group())
+    # admission: "welcomed Egypt, Ethiopia and Iran as full members of BRICS"
+    a_cue = cues["admitted"]
+    if a_cue and states and not _NOT_GRANTED[lang].search(st) and not _PROCEDURE[lang].search(st):
+        cue_at = sent.start + a_cue.start()
+        cue_end = sent.start + a_cue.end()
+        runs = _enumeration([s for s in states if s.end <= cue_at], text, 60)
+        # the enumeration right before the cue, or with the organization between
+        # ("Республики Беларусь в ШОС в качестве ...")
+        if runs and len(text[runs[-1][-1].end : cue_at]) <= 40:
+            gap = text[runs[-1][-1].end : cue_at]
+            # a participle after a comma: "Исламская Республика Иран, ставшая членом"
+            if not _CLAUSE_GAP.search(gap) or (
+                a_cue.group().lower().startswith("став") and re.fullmatch(r"\s*,\s*", gap)
+            ):
+                o = _status_org(ms, text, cue_at, cue_end, kb, org)
+                if o:
+                    for s in runs[-1]:
+                        fact(s.code, "member", o, s.start, s.end, cue=a_cue.group())
     # observer / dialogue partner: "granting the SCO observer status to Pakistan, Iran and India"
     for pred in ("observer", "dialogue_partner"):
         cue = cues[pred]
