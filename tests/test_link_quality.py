@@ -279,7 +279,19 @@ def test_a_state_that_takes_the_presidency_a_few_words_before_it(
             "JOINT STATEMENT\n\nThe BRICS Ministers of Foreign Affairs met in New York on "
             "19 September 2024.\n\nThe Ministers welcomed Egypt, Ethiopia, Iran and the United "
             "Arab Emirates as full members of BRICS.\n",
-            [("AE", "BRICS"), ("EG", "BRICS"), ("ET", "BRICS"), ("IR", "BRICS")],
+            [
+                ("AE", "BRICS", "2024-09-19"),
+                ("EG", "BRICS", "2024-09-19"),
+                ("ET", "BRICS", "2024-09-19"),
+                ("IR", "BRICS", "2024-09-19"),
+            ],
+        ),
+        (
+            "date-elsewhere.txt",
+            "JOINT STATEMENT\n\nThe BRICS Ministers of Foreign Affairs met in New York on "
+            "19 September 2024.\n\nThe Ministers welcomed Egypt as a full member of BRICS and "
+            "endorsed the work on the BRICS Economic Partnership Strategy until 2030.\n",
+            [("EG", "BRICS", "2024-09-19")],
         ),
         (
             "ru.txt",
@@ -289,13 +301,14 @@ def test_a_state_that_takes_the_presidency_a_few_words_before_it(
             "полноправного государства-члена. Они отмечают, что Исламская Республика Иран, "
             "ставшая членом Организации в прошлом году, вносит весомый вклад в ее "
             "деятельность.\n",
-            [("BY", "SCO"), ("IR", "SCO")],
+            # "в прошлом году": the year before the declaration's
+            [("BY", "SCO", "2024-07-04"), ("IR", "SCO", "2023")],
         ),
         (
             "zh.txt",
             "亚信外长会议宣言\n\n亚信第六次外长会议于2021年10月12日在努尔苏丹举行。\n\n"
             "外长们欢迎科威特国成为亚信第28个成员国。\n",
-            [("KW", "CICA")],
+            [("KW", "CICA", "2021-10-12")],
         ),
         (
             "begun.txt",
@@ -306,16 +319,17 @@ def test_a_state_that_takes_the_presidency_a_few_words_before_it(
             [],
         ),
     ],
-    ids=["en", "ru", "zh", "procedure-begun"],
+    ids=["en", "date-elsewhere", "ru", "zh", "procedure-begun"],
 )
 def test_an_admission_makes_the_state_a_member(
-    tmp_path: Path, name: str, text: str, expected: list[tuple[str, str]]
+    tmp_path: Path, name: str, text: str, expected: list[tuple[str, str, str]]
 ) -> None:
     """States admitted by name before the cue ("X, Y and Z as full members of BRICS")
     gave no member fact: only a list after "the member states of ORG" did. A procedure
-    begun or an application is no admission."""
+    begun or an application is no admission. The one date written next to the admission
+    is when it happened, else the document's date."""
     (tmp_path / name).write_text(text, encoding="utf-8")
     with Store.open(new_db(tmp_path, "m.db")) as store:
         assert store.ingest([tmp_path / name]).ok
-        got = sorted((f.subject, f.object) for f in facts(store, predicate="member"))
+        got = sorted((f.subject, f.object, f.valid_from) for f in facts(store, predicate="member"))
     assert got == expected

@@ -651,9 +651,28 @@ def _sentence_facts(
                 a_cue.group().lower().startswith("став") and re.fullmatch(r"\s*,\s*", gap)
             ):
                 o = _status_org(ms, text, cue_at, cue_end, kb, org)
+                # "joined the SCO as a full member in 2023", "ставшая членом в прошлом
+                # году": the one date written next to the admission is when, else the
+                # document's ("... and the Strategy until 2035" is another matter)
+                lo = max(0, runs[-1][0].start - sent.start - 40)
+                hi = cue_end - sent.start + 40
+                when = {
+                    d.value for d in find_dates(st, lang, date) if d.start >= lo and d.end <= hi
+                }
+                since = when.pop() if len(when) == 1 else None
+                ahead = since is not None and date is not None and since[:10] > date[:10]
                 if o:
                     for s in runs[-1]:
-                        fact(s.code, "member", o, s.start, s.end, cue=a_cue.group())
+                        fact(
+                            s.code,
+                            "member",
+                            o,
+                            s.start,
+                            s.end,
+                            mode="planned" if future or ahead else "stated",
+                            valid_from=since,
+                            cue=a_cue.group(),
+                        )
     # observer / dialogue partner: "granting the SCO observer status to Pakistan, Iran and India"
     for pred in ("observer", "dialogue_partner"):
         cue = cues[pred]
