@@ -311,6 +311,25 @@ def test_a_state_that_takes_the_presidency_a_few_words_before_it(
             [("KW", "CICA", "2021-10-12")],
         ),
         (
+            "joined-en.txt",
+            "JOINT STATEMENT\n\nThe BRICS Ministers of Foreign Affairs met in New York on "
+            "19 September 2024.\n\nEgypt and Ethiopia joined BRICS on 1 January 2024.\n\n"
+            "Pakistan joined the consensus on the statement.\n",
+            [("EG", "BRICS", "2024-01-01"), ("ET", "BRICS", "2024-01-01")],
+        ),
+        (
+            "joined-ru.txt",
+            "ИНФОРМАЦИОННОЕ СООБЩЕНИЕ\n\n4 июля 2024 года в Астане состоялось заседание "
+            "Совета глав государств-членов ШОС.\n\nРеспублика Беларусь вступила в ШОС.\n",
+            [("BY", "SCO", "2024-07-04")],
+        ),
+        (
+            "joined-zh.txt",
+            "金砖国家外长会晤新闻公报\n\n2024年9月19日，金砖国家外长在纽约举行会晤。\n\n"
+            "埃及加入了金砖国家。\n",
+            [("EG", "BRICS", "2024-09-19")],
+        ),
+        (
             "begun.txt",
             "DECLARATION\n\nThe Council of Heads of State of the Shanghai Cooperation "
             "Organization met in Ufa on 10 July 2015.\n\nThe heads of state decided to start the "
@@ -319,7 +338,7 @@ def test_a_state_that_takes_the_presidency_a_few_words_before_it(
             [],
         ),
     ],
-    ids=["en", "date-elsewhere", "ru", "zh", "procedure-begun"],
+    ids=["en", "date-elsewhere", "ru", "zh", "joined-en", "joined-ru", "joined-zh", "begun"],
 )
 def test_an_admission_makes_the_state_a_member(
     tmp_path: Path, name: str, text: str, expected: list[tuple[str, str, str]]
@@ -327,7 +346,8 @@ def test_an_admission_makes_the_state_a_member(
     """States admitted by name before the cue ("X, Y and Z as full members of BRICS")
     gave no member fact: only a list after "the member states of ORG" did. A procedure
     begun or an application is no admission. The one date written next to the admission
-    is when it happened, else the document's date."""
+    is when it happened, else the document's date. Joining ("joined BRICS", "вступила в
+    ШОС", "加入了金砖国家") counts only with the organization written right after it."""
     (tmp_path / name).write_text(text, encoding="utf-8")
     with Store.open(new_db(tmp_path, "m.db")) as store:
         assert store.ingest([tmp_path / name]).ok

@@ -105,6 +105,14 @@ _ADMITTED_CUE = {
         re.I,
     ),
 }
+# Joining, in the past: "Egypt and Ethiopia joined BRICS", "Республика Беларусь вступила в
+# ШОС", "埃及加入了金砖国家". The organization must be written right after: "joined the
+# consensus" or "joined the statement" makes no one a member.
+_JOINED_CUE = {
+    "en": re.compile(r"\b(?:(?:has|have|had)\s+)?joined\b", re.I),
+    "zh": re.compile(r"加入了"),
+    "ru": re.compile(r"(?<!\w)вступил[аои]?(?!\w)", re.I),
+}
 # Admission begun is not admission done: "start the procedure of admitting India as a
 # member state", "the memorandum of obligations of Iran to obtain the status".
 _PROCEDURE = {
@@ -585,7 +593,7 @@ def _sentence_facts(
     has_body = any(m.kind == "body" for m in mentions)
     cues = {
         "member": _MEMBER_CUE[lang].search(st),
-        "admitted": _ADMITTED_CUE[lang].search(st),
+        "admitted": _ADMITTED_CUE[lang].search(st) or _JOINED_CUE[lang].search(st),
         "observer": _OBSERVER_CUE[lang].search(st),
         "dialogue_partner": _PARTNER_CUE[lang].search(st),
         "presidency": _PRESIDENCY_CUE[lang].search(st),
@@ -651,6 +659,13 @@ def _sentence_facts(
                 a_cue.group().lower().startswith("став") and re.fullmatch(r"\s*,\s*", gap)
             ):
                 o = _status_org(ms, text, cue_at, cue_end, kb, org)
+                if _JOINED_CUE[lang].fullmatch(a_cue.group()):
+                    named = [
+                        m
+                        for m in ms
+                        if m.kind in ("organization", "body") and 0 <= m.start - cue_end <= 15
+                    ]
+                    o = _status_org(named, text, cue_at, cue_end, kb, None) if named else None
                 # "joined the SCO as a full member in 2023", "ставшая членом в прошлом
                 # году": the one date written next to the admission is when, else the
                 # document's ("... and the Strategy until 2035" is another matter)
