@@ -200,6 +200,13 @@ def test_language_versions_of_a_promise_share_one_status(seeded_copy: Any) -> No
     assert [v["file"] for v in zh.versions] == [en.file]
 
 
+def _ingested_facts(tmp_path: Path, paths: list[Path], predicate: str) -> list[Any]:
+    """The facts of ``predicate`` in a new store holding only ``paths``."""
+    with Store.open(new_db(tmp_path, "facts.db")) as store:
+        assert store.ingest(paths).ok
+        return facts(store, predicate=predicate)
+
+
 def test_rotating_presidencies_by_adjective_chairship_and_one_cue_each(tmp_path: Path) -> None:
     """BRICS and the G20 rotate their presidency, and their texts name it as "South
     Africa's Chairship", "Бразильское председательство", "индийское председательство в
@@ -213,9 +220,7 @@ def test_rotating_presidencies_by_adjective_chairship_and_one_cue_each(tmp_path:
         tests / "blind" / "en_brics_fm_2023_cape_town.txt",
         tests / "heldout" / "ru_brics_fm_2025.txt",
     ]
-    with Store.open(new_db(tmp_path, "p.db")) as store:
-        assert store.ingest(paths).ok
-        found = facts(store, predicate="presidency")
+    found = _ingested_facts(tmp_path, paths, "presidency")
     got = sorted((f.subject, f.object, f.valid_from, f.mode) for f in found)
     assert got == [
         ("BRICS", "BR", "2025-04-29", "stated"),
@@ -262,13 +267,8 @@ def test_a_state_that_takes_the_presidency_a_few_words_before_it(
     """The state is the subject of taking the office, farther from the cue than a
     possessive ("Russia's presidency") would be: no holder was found."""
     (tmp_path / name).write_text(text, encoding="utf-8")
-    with Store.open(new_db(tmp_path, "t.db")) as store:
-        assert store.ingest([tmp_path / name]).ok
-        got = [
-            (f.subject, f.object, f.valid_from, f.mode)
-            for f in facts(store, predicate="presidency")
-        ]
-    assert got == [expected]
+    found = _ingested_facts(tmp_path, [tmp_path / name], "presidency")
+    assert [(f.subject, f.object, f.valid_from, f.mode) for f in found] == [expected]
 
 
 @pytest.mark.parametrize(
@@ -349,7 +349,5 @@ def test_an_admission_makes_the_state_a_member(
     is when it happened, else the document's date. Joining ("joined BRICS", "вступила в
     ШОС", "加入了金砖国家") counts only with the organization written right after it."""
     (tmp_path / name).write_text(text, encoding="utf-8")
-    with Store.open(new_db(tmp_path, "m.db")) as store:
-        assert store.ingest([tmp_path / name]).ok
-        got = sorted((f.subject, f.object, f.valid_from) for f in facts(store, predicate="member"))
-    assert got == expected
+    found = _ingested_facts(tmp_path, [tmp_path / name], "member")
+    assert sorted((f.subject, f.object, f.valid_from) for f in found) == expected

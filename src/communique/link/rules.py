@@ -658,14 +658,12 @@ def _sentence_facts(
             if not _CLAUSE_GAP.search(gap) or (
                 a_cue.group().lower().startswith("став") and re.fullmatch(r"\s*,\s*", gap)
             ):
-                o = _status_org(ms, text, cue_at, cue_end, kb, org)
                 if _JOINED_CUE[lang].fullmatch(a_cue.group()):
-                    named = [
-                        m
-                        for m in ms
-                        if m.kind in ("organization", "body") and 0 <= m.start - cue_end <= 15
-                    ]
-                    o = _status_org(named, text, cue_at, cue_end, kb, None) if named else None
+                    # only the organization written right after "joined" is joined
+                    named = [m for m in ms if 0 <= m.start - cue_end <= 15]
+                    o = _status_org(named, text, cue_at, cue_end, kb, None)
+                else:
+                    o = _status_org(ms, text, cue_at, cue_end, kb, org)
                 # "joined the SCO as a full member in 2023", "ставшая членом в прошлом
                 # году": the one date written next to the admission is when, else the
                 # document's ("... and the Strategy until 2035" is another matter)
