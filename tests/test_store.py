@@ -332,6 +332,24 @@ def test_ingest_with_worker_processes_matches_one_process(
     assert mine == {d.sha256: d.sentences for d in seeded_store.documents()}
 
 
+def _collector_threshold(items: list[int]) -> list[int]:
+    import gc
+
+    return [gc.get_threshold()[0] for _ in items]
+
+
+def test_batch_worker_processes_run_with_the_raised_collector_threshold() -> None:
+    import gc
+
+    from communique.pipeline import BATCH_GC_THRESHOLD, LocalEngine
+
+    before = gc.get_threshold()
+    with LocalEngine(2) as engine:
+        seen = set(engine.map(_collector_threshold, list(range(8)), 1))
+    assert seen == {BATCH_GC_THRESHOLD}
+    assert gc.get_threshold() == before  # the library leaves the calling process alone
+
+
 # ------------------------------------------------------------------ pipeline
 
 

@@ -151,8 +151,10 @@ def ingest(
     """Read, extract and store documents; files already stored are left as they are."""
     from contextlib import nullcontext
 
+    from communique.pipeline import tune_collector
     from communique.store import IngestEvent
 
+    tune_collector()  # this process does nothing but the batch
     engine_cm: Any = nullcontext(None)
     if dask is not None:
         from communique.distributed import DaskEngine

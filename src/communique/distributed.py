@@ -67,7 +67,7 @@ class DaskEngine:
 
     def __enter__(self) -> DaskEngine:
         dd = _import_dask()
-        from communique.pipeline import warm_up
+        from communique.pipeline import init_worker, warm_up
 
         if self.address is None:
             # Processes, one thread each: extraction is pure Python and holds the GIL.
@@ -82,7 +82,9 @@ class DaskEngine:
             self._client = dd.Client(self.address)
         self.workers = max(1, sum(self._client.nthreads().values()))
         # Every worker loads the knowledge pack and segmenters before the first task.
-        self._client.run(warm_up)
+        # The collector is tuned only in the workers this engine started: a shared
+        # cluster's processes are left with their own settings.
+        self._client.run(warm_up if self.address is not None else init_worker)
         return self
 
     def __exit__(self, *exc: object) -> None:
