@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import repeat
 from typing import Any, TypeVar
 
 from communique.knowledge import TextCache
@@ -1019,8 +1020,8 @@ def _rule_matches(text: str, lang: str) -> list[tuple[_Handler, re.Match[str]]]:
             if not spans:
                 continue
             matches = _windowed(rule.pattern, text, spans, n, int(lead or 0))
-        handler = rule.handler
-        out.extend((handler, m) for m in matches)
+        # zip, not a generator expression: no Python frame per match (~170 a document)
+        out.extend(zip(repeat(rule.handler), matches))
     return out
 
 

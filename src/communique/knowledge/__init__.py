@@ -749,9 +749,11 @@ class _RussianMatcher(_Matcher):
         tok_at: dict[int, int] = {}  # offset of the space before token i -> i
         tok_end: dict[int, int] = {}  # offset of the space after token i -> i
         pos = 0
+        known = self._lemmas  # looked up here first: ~900 tokens a document, most seen before
         for i, (s, e) in enumerate(spans):
             tok_at[pos] = i
-            lemma = self._lemma(text[s:e])
+            token = text[s:e]
+            lemma = known.get(token.lower().replace("ё", "е")) or self._lemma(token)
             parts.append(lemma)
             parts.append(" ")
             pos += 1 + len(lemma)
