@@ -207,8 +207,9 @@ BATCH_GC_THRESHOLD = 50_000
 
 def tune_collector() -> None:
     """Raise the collector's first threshold, in a process that does nothing but a batch
-    (the ingest command, its worker processes, a local Dask cluster's workers). Never
-    called by the library on its own: the process-wide setting is the caller's choice."""
+    (the ingest command, its worker processes, a local Dask cluster's workers). The
+    library calls it only in processes it starts itself: a caller's own process keeps
+    its setting unless the caller asks for this."""
     _, *older = gc.get_threshold()
     gc.set_threshold(BATCH_GC_THRESHOLD, *older)
 
