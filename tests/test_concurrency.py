@@ -16,6 +16,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from communique.store import Store
 from conftest import new_db
@@ -83,3 +84,47 @@ def test_two_ingests_and_a_reader(tmp_path: Path) -> None:
     counts = check_store(db)
     assert counts["documents"] == counts["distinct_sha256"] == SHARED + 2 * OWN
     print(f"2 ingests + reader: {elapsed:.1f} s, {len(reads)} searches during the ingests")
+
+
+def test_server_threads_build_the_links_once(tmp_path: Path, monkeypatch: Any) -> None:
+    """Pages of a fresh store reach the link rows from many server threads at once,
+    each with its own connection. Each thread used to build every document itself:
+    32 clients of ``make load`` over 205 documents kept the write lock busy past
+    SQLite's timeout ("database is locked", 500s) and document pages past 28 s."""
+    from communique.link import build
+
+    write_batch(tmp_path / "docs", 24, seed=4)
+    db = new_db(tmp_path, "l.db")
+    with Store.open(db) as store:
+        assert store.ingest([tmp_path / "docs"]).ok
+        total = store.count()
+
+    built: list[int] = []
+    real = build.document_links
+
+    def counted(detail: Any, kb: Any) -> Any:
+        built.append(detail.info.id)
+        return real(detail, kb)
+
+    monkeypatch.setattr(build, "document_links", counted)
+    threads = 8
+    start = threading.Barrier(threads)
+    reports: list[build.BuildReport] = []
+    errors: list[BaseException] = []
+
+    def page_view() -> None:
+        try:
+            with Store.open(db) as store:
+                start.wait()
+                reports.append(build.ensure_built(store))
+        except BaseException as exc:
+            errors.append(exc)
+
+    pool = [threading.Thread(target=page_view) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    assert errors == []
+    assert sorted(built) == sorted(set(built)) and len(built) == total
+    assert sorted(r.built for r in reports) == [0] * (threads - 1) + [total]

@@ -9,6 +9,8 @@ version built each document; a newer version rebuilds them.
 from __future__ import annotations
 
 import json
+import os
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -47,11 +49,35 @@ def _dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True)
 
 
+# One build at a time per database in this process. The web service gives each
+# thread its own store; without this every thread that opened a page of a fresh
+# store rebuilt every document itself, and their writes queued on SQLite's lock
+# past its timeout.
+_BUILDING: dict[str, threading.Lock] = {}
+_BUILDING_GUARD = threading.Lock()
+
+
+def _build_lock(store: Any) -> threading.Lock:
+    path = str(store.path)
+    key = path if "://" in path or path == ":memory:" else os.path.realpath(path)
+    with _BUILDING_GUARD:
+        return _BUILDING.setdefault(key, threading.Lock())
+
+
 def ensure_built(store: Any, *, force: bool = False) -> BuildReport:
-    """Build the link rows of every document not yet built with this rule version."""
+    """Build the link rows of every document not yet built with this rule version.
+
+    Callers on other threads wait for a build under way on the same database
+    and then find its documents built.
+    """
+    started = time.perf_counter()
+    with _build_lock(store):
+        return _ensure_built(store, force=force, started=started)
+
+
+def _ensure_built(store: Any, *, force: bool, started: float) -> BuildReport:
     from communique.knowledge import load
 
-    started = time.perf_counter()
     conn = store.conn
     if force:
         todo = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
