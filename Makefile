@@ -28,6 +28,7 @@ install: $(VENV)/.installed
 
 run: install
 	@if [ -n "$(DOCS)" ]; then $(BIN)/communique ingest --db $(DB) $(DOCS) || true; \
+	   $(BIN)/communique link --db $(DB); \
 	 else echo "no DOCS given and ../shared/corpus not found: serving an empty store"; fi
 	$(BIN)/communique serve --db $(DB) --host $(HOST) --port $(PORT)
 

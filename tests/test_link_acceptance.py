@@ -162,3 +162,20 @@ def test_unknown_issue_is_an_error_not_an_empty_answer(stores: dict[str, Path]) 
     result = runner.invoke(_app(), ["positions", "NOSUCH", "--db", str(stores["forward"])])
     assert result.exit_code == 2
     assert "no issue 'NOSUCH'" in result.output and "TERRORISM" in result.output
+
+
+def test_link_builds_new_documents_once(seeded_copy: Any) -> None:
+    """`communique link` (run by `make run` after the ingest) builds what pages would
+    otherwise build on first use; a second run finds nothing to do, --force redoes all."""
+    first = run_json("link", "--json", "--db", seeded_copy)
+    assert (first["built"], first["kept"]) == (5, 0)
+    again = run_json("link", "--json", "--db", seeded_copy)
+    assert (again["built"], again["kept"]) == (0, 5)
+    forced = run_json("link", "--json", "--db", seeded_copy, "--force")
+    assert (forced["built"], forced["kept"]) == (5, 0)
+    with Store.open(seeded_copy) as store:
+        built = store.conn.execute("SELECT count(*) FROM link_documents").fetchone()[0]
+        seats = store.conn.execute(
+            "SELECT count(*) FROM link_facts WHERE predicate = 'seat'"
+        ).fetchone()[0]
+    assert built == 5 and seats > 0

@@ -12,7 +12,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -64,18 +64,26 @@ def _build_lock(store: Any) -> threading.Lock:
         return _BUILDING.setdefault(key, threading.Lock())
 
 
-def ensure_built(store: Any, *, force: bool = False) -> BuildReport:
+def ensure_built(
+    store: Any,
+    *,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
     """Build the link rows of every document not yet built with this rule version.
 
     Callers on other threads wait for a build under way on the same database
-    and then find its documents built.
+    and then find its documents built. ``progress(done, total)`` is called with
+    the count of documents to build, then after each one.
     """
     started = time.perf_counter()
     with _build_lock(store):
-        return _ensure_built(store, force=force, started=started)
+        return _ensure_built(store, force=force, started=started, progress=progress)
 
 
-def _ensure_built(store: Any, *, force: bool, started: float) -> BuildReport:
+def _ensure_built(
+    store: Any, *, force: bool, started: float, progress: Callable[[int, int], None] | None
+) -> BuildReport:
     from communique.knowledge import load
 
     conn = store.conn
@@ -94,12 +102,14 @@ def _ensure_built(store: Any, *, force: bool, started: float) -> BuildReport:
     if not todo:
         return BuildReport(0, total, round(time.perf_counter() - started, 3))
     kb = load()
-    for doc_id in todo:
+    if progress is not None:
+        progress(0, len(todo))
+    for done, doc_id in enumerate(todo, 1):
         detail = store.document(doc_id)
-        if detail is None:
-            continue
-        links = document_links(detail, kb)
-        _write(store, doc_id, links)
+        if detail is not None:
+            _write(store, doc_id, document_links(detail, kb))
+        if progress is not None:
+            progress(done, len(todo))
     return BuildReport(len(todo), total - len(todo), round(time.perf_counter() - started, 3))
 
 

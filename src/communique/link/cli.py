@@ -1,4 +1,4 @@
-"""The link layer's commands: ``facts``, ``at``, ``commitments``, ``positions``,
+"""The link layer's commands: ``link``, ``facts``, ``at``, ``commitments``, ``positions``,
 ``formulas``, ``export``. ``register(app)`` adds them to the main Typer app."""
 
 from __future__ import annotations
@@ -214,6 +214,46 @@ def formulas_cmd(
     out.print(t)
 
 
+def link_cmd(
+    db: DbOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild every document, not only new ones.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build the link rows (facts, entities, evidence, commitments) of new documents now.
+
+    Without it they are built the first time a command or a page needs them,
+    and that first user waits for every document ingested since.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from communique.link.build import ensure_built
+
+    err = Console(stderr=True, highlight=False)
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=not err.is_terminal,
+    )
+    task = bar.add_task("link", total=None)
+    with _open(db) as store, bar:
+        report = ensure_built(
+            store,
+            force=force,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    if as_json:
+        _emit(report.to_dict())
+        return
+    out.print(
+        f"linked {report.built} document(s), {report.kept} already linked, in {report.seconds:.1f} s"
+    )
+
+
 def export_cmd(
     out_path: Annotated[Path, typer.Argument(help="File (popolo, jsonl, csv) or folder (akn).")],
     fmt: Annotated[str, typer.Option("--format", help="popolo, akn, jsonl or csv.")] = "jsonl",
@@ -231,6 +271,7 @@ def export_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add the link layer's commands to ``app``."""
+    app.command("link")(link_cmd)
     app.command("facts")(facts_cmd)
     app.command("at")(at_cmd)
     app.command("commitments")(commitments_cmd)
