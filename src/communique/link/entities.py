@@ -84,7 +84,18 @@ def version_groups(conn: Any) -> list[list[tuple[int, str]]]:
 
 
 def person_index(conn: Any) -> dict[str, str]:
-    """Every person key -> the entity id ("person:<representative key>")."""
+    """Every person key -> the entity id ("person:<representative key>").
+
+    Read from every person mention of the store, so kept on the connection until
+    the database changes (:func:`communique.store.derived.derived`): a document
+    page asks for it each time. The mapping is shared: do not modify it.
+    """
+    from communique.store.derived import derived
+
+    return derived(conn, "person_index", _person_index)
+
+
+def _person_index(conn: Any) -> dict[str, str]:
     uf = _UnionFind()
     by_doc: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     surnames: dict[str, set[str]] = defaultdict(set)

@@ -189,6 +189,20 @@ class PgConnection:
             raise _error(exc) from exc
         self._conn.adapters.register_loader("numeric", _NumericLoader)
         self._lock = threading.RLock()
+        # communique.store.derived keeps its values here
+        self.derived: dict[Any, tuple[Any, Any]] = {}
+
+    def change_marker(self) -> str | None:
+        """The server's WAL position (moves with every write); None on a standby."""
+        with self._lock:
+            if self.in_transaction:
+                return None  # a failure here would abort the caller's transaction
+            try:
+                row = self._conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()
+            except psycopg.Error:
+                # a standby is in recovery: no position of its own to read
+                return None
+        return None if row is None else str(row[0])
 
     @property
     def in_transaction(self) -> bool:

@@ -28,6 +28,7 @@ from communique.records import ProcessedDocument
 from communique.search import DOC_SHIFT, SearchResult, pgtext, search
 from communique.search import engine as search_engine
 from communique.search.filters import Filters
+from communique.store import derived
 from communique.store.migrations import LATEST, current_version, migrate
 from communique.store.models import (
     DocumentDetail,
@@ -365,7 +366,12 @@ class Store:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             # The web service reads from worker threads; writes are serialized by
             # the lock below and, across processes, by SQLite's own locking.
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                factory=derived.Connection,
+            )
             self.conn.execute("PRAGMA busy_timeout = 10000")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
