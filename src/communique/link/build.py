@@ -52,16 +52,16 @@ def _dump(obj: Any) -> str:
 # One build at a time per database in this process. The web service gives each
 # thread its own store; without this every thread that opened a page of a fresh
 # store rebuilt every document itself, and their writes queued on SQLite's lock
-# past its timeout.
-_BUILDING: dict[str, threading.Lock] = {}
+# past its timeout. Reentrant: a nested call on the building thread must not hang.
+_BUILDING: dict[str, threading.RLock] = {}
 _BUILDING_GUARD = threading.Lock()
 
 
-def _build_lock(store: Any) -> threading.Lock:
+def _build_lock(store: Any) -> threading.RLock:
     path = str(store.path)
     key = path if "://" in path or path == ":memory:" else os.path.realpath(path)
     with _BUILDING_GUARD:
-        return _BUILDING.setdefault(key, threading.Lock())
+        return _BUILDING.setdefault(key, threading.RLock())
 
 
 def ensure_built(
