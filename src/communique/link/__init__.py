@@ -16,7 +16,7 @@ from communique.link.build import BuildReport, ensure_built
 from communique.link.drift import formulas, positions
 from communique.link.entities import persons
 from communique.link.followup import Followup, followups
-from communique.link.timeline import Fact, facts, state_at
+from communique.link.timeline import Fact, facts, facts_about, state_at
 
 __all__ = [
     "BuildReport",
@@ -24,6 +24,7 @@ __all__ = [
     "Followup",
     "ensure_built",
     "facts",
+    "facts_about",
     "followups",
     "formulas",
     "persons",

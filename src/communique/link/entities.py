@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,19 +127,52 @@ def _person_index(conn: Any) -> dict[str, str]:
     return {k: "person:" + uf.find(k) for k in list(uf.parent)}
 
 
-def persons(conn: Any, *, with_mentions: bool = False) -> list[Person]:
-    """All person entities, their spellings (most frequent first) and mentions."""
+def person_keys(conn: Any) -> dict[str, tuple[str, ...]]:
+    """Entity id -> its person keys (the inverse of :func:`person_index`), kept on the
+    connection like it. Shared: do not modify it."""
+    from communique.store.derived import derived
+
+    return derived(conn, "person_keys", _person_keys)
+
+
+def _person_keys(conn: Any) -> dict[str, tuple[str, ...]]:
+    keys: dict[str, list[str]] = defaultdict(list)
+    for key, pid in person_index(conn).items():
+        keys[pid].append(key)
+    return {pid: tuple(sorted(ks)) for pid, ks in keys.items()}
+
+
+def persons(
+    conn: Any, *, with_mentions: bool = False, ids: Iterable[str] | None = None
+) -> list[Person]:
+    """All person entities, their spellings (most frequent first) and mentions; or only
+    those of ``ids``, read from their own mentions alone (a page about one person
+    must not read every person's)."""
     index = person_index(conn)
     names: dict[str, Counter[str]] = defaultdict(Counter)
     keys: dict[str, set[str]] = defaultdict(set)
     countries: dict[str, set[str]] = defaultdict(set)
     offices: dict[str, set[str]] = defaultdict(set)
     mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    rows = conn.execute(
+    sql = (
         'SELECT e.key, e.name, e.attrs, e.sentence, e.start, e."end", d.name, d.sha256, d.date'
         " FROM link_entity_mentions e JOIN documents d ON d.id = e.doc_id"
-        " WHERE e.kind = 'person' ORDER BY d.date, d.sha256, e.start"
+        " WHERE e.kind = 'person'"
     )
+    if ids is None:
+        rows: Iterable[tuple[Any, ...]] = conn.execute(sql + " ORDER BY d.date, d.sha256, e.start")
+    else:
+        from communique.link.build import in_batches
+
+        by_id = person_keys(conn)
+        # A key that no mention has is its own entity ("person:" + key).
+        wanted = sorted({k for pid in ids for k in by_id.get(pid, (pid.removeprefix("person:"),))})
+        found: list[tuple[Any, ...]] = []
+        for batch, marks in in_batches(wanted):
+            found.extend(conn.execute(sql + f" AND e.key IN ({marks})", list(batch)))
+        # the order of the full query, so that mentions come out the same
+        found.sort(key=lambda r: (r[8] is not None, r[8] or "", r[7], r[4]))
+        rows = found
     for key, name, attrs, sentence, start, end, file, sha, date in rows:
         pid = index.get(key, "person:" + key)
         a = json.loads(attrs)
@@ -161,7 +195,7 @@ def persons(conn: Any, *, with_mentions: bool = False) -> list[Person]:
                 }
             )
     out = []
-    for pid in sorted(names):
+    for pid in sorted(names if ids is None else set(names) & set(ids)):
         ranked = sorted(names[pid].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))
         out.append(
             Person(
@@ -176,4 +210,4 @@ def persons(conn: Any, *, with_mentions: bool = False) -> list[Person]:
     return out
 
 
-__all__ = ["Person", "person_index", "persons", "version_groups"]
+__all__ = ["Person", "person_index", "person_keys", "persons", "version_groups"]

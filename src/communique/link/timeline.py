@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,9 +118,21 @@ class _Assertion:
         return (vf, self.mode == "planned", *self.source.key())
 
 
+_NO_SOURCE = Source("", "", None, "", -1, None, (-1, -1), "", "")
+
+
 def _assertions(
-    conn: Any, subject: str | None, predicate: str | None, person_ids: dict[str, str]
+    conn: Any,
+    subject: str | None,
+    predicate: str | None,
+    person_ids: dict[str, str],
+    *,
+    subjects: Sequence[str] | None = None,
+    without: str | None = None,
 ) -> list[_Assertion]:
+    """The assertions of ``subject`` (or of every subject in ``subjects``) and
+    ``predicate``, except those of the predicate ``without``, in the order
+    :func:`assemble` takes them."""
     sql = (
         "SELECT f.subject, f.predicate, f.object, f.valid_from, f.mode, f.sentence, f.start,"
         ' f."end", f.attrs, d.name, d.sha256, d.date, d.language, s.text,'
@@ -135,6 +148,18 @@ def _assertions(
     if predicate:
         sql += " AND f.predicate = ?"
         params.append(predicate)
+    if without:
+        sql += " AND f.predicate <> ?"
+        params.append(without)
+    if subjects is None:
+        rows: Iterable[tuple[Any, ...]] = conn.execute(sql, params)
+    else:
+        from communique.link.build import in_batches
+
+        found: list[tuple[Any, ...]] = []
+        for batch, marks in in_batches(sorted(set(subjects))):
+            found.extend(conn.execute(sql + f" AND f.subject IN ({marks})", [*params, *batch]))
+        rows = found
     out = []
     for (
         subj,
@@ -152,7 +177,7 @@ def _assertions(
         lang,
         stext,
         surface,
-    ) in conn.execute(sql, params):
+    ) in rows:
         if obj.startswith("person:"):
             obj = person_ids.get(obj[7:], obj)
         src = Source(
@@ -269,7 +294,8 @@ def _names(facts: list[Fact], conn: Any) -> None:
     from communique.link.entities import persons
 
     kb = load()
-    people: dict[str, str] | None = None
+    wanted = {f.object for f in facts if f.object.startswith("person:")}
+    people = {p.id: p.name for p in persons(conn, ids=wanted)} if wanted else {}
     for f in facts:
         if f.subject.startswith("instrument:"):
             f.subject_name = f.attrs.get("name")
@@ -279,8 +305,6 @@ def _names(facts: list[Fact], conn: Any) -> None:
         else:
             f.subject_name = kb.name(f.subject)
         if f.object.startswith("person:"):
-            if people is None:
-                people = {p.id: p.name for p in persons(conn)}
             f.object_name = people.get(f.object, f.object)
         elif f.predicate in ("signed", "meeting"):
             f.object_name = f.object
@@ -304,9 +328,13 @@ def facts(
         ensure_built(store)
     conn = store.conn
     ids = person_index(conn)
-    # A subject's periods depend only on its own assertions (and, for statuses
-    # below membership, on its membership), so the subject filter goes to SQL.
-    items = _assertions(conn, subject, None, ids)
+    # A subject's periods depend only on its own assertions of the same predicate
+    # (and, for statuses below membership, on its membership), so both filters go
+    # to SQL.
+    items = _assertions(conn, subject, predicate, ids)
+    if predicate in _BELOW_MEMBER:
+        items += _assertions(conn, subject, "member", ids)
+        items.sort(key=lambda a: (a.subject, a.predicate, a.order()))
     out = assemble(items)
     if predicate:
         out = [f for f in out if f.predicate == predicate]
@@ -315,6 +343,67 @@ def facts(
         out = [f for f in out if f.valid_at(day)]
     _names(out, conn)
     return out
+
+
+def facts_about(
+    store: Any, entity_id: str, *, without: str | None = "position", build: bool = True
+) -> list[Fact]:
+    """The facts with ``entity_id`` as subject or object, or as the country of an office
+    ("PRESIDENT:KZ" for "KZ"), except those of the predicate ``without``.
+
+    The same facts as :func:`facts` filtered so, read from the assertions they
+    depend on only: those of the subjects involved and of the offices sharing a
+    timeline with them (a fact's period depends on its own timeline and, for a
+    status below membership, on the membership of the same subject). An entity's
+    page thus reads its neighbourhood, not every fact of the store."""
+    from communique.link.build import ensure_built, in_batches
+    from communique.link.entities import person_index, person_keys
+
+    if build:
+        ensure_built(store)
+    conn = store.conn
+    ids = person_index(conn)
+    objects = sorted({entity_id, *("person:" + k for k in person_keys(conn).get(entity_id, ()))})
+    every = fact_subjects(conn)
+    seeds = {s for s in every if s == entity_id or s.endswith(":" + entity_id)}
+    # Named predicates, so that the lookup by object uses the (predicate, object) index.
+    preds = [p for p in PREDICATES if p != without]
+    for batch, marks in in_batches(objects):
+        seeds.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT DISTINCT subject FROM link_facts WHERE predicate IN"
+                f" ({','.join('?' * len(preds))}) AND object IN ({marks})",
+                [*preds, *batch],
+            )
+        )
+    timelines = {_subject_timeline(s) for s in seeds}
+    subjects = [s for s in every if _subject_timeline(s) in timelines]
+    items = _assertions(conn, None, None, ids, subjects=subjects, without=without)
+    out = [
+        f
+        for f in assemble(items)
+        if f.subject == entity_id or f.object == entity_id or f.subject.endswith(":" + entity_id)
+    ]
+    _names(out, conn)
+    return out
+
+
+def fact_subjects(conn: Any) -> list[str]:
+    """Every subject of a fact, kept on the connection until the store changes."""
+    from communique.store.derived import derived
+
+    return derived(
+        conn,
+        "fact_subjects",
+        lambda c: sorted(r[0] for r in c.execute("SELECT DISTINCT subject FROM link_facts")),
+    )
+
+
+def _subject_timeline(subject: str) -> str:
+    """The timeline of a subject's office-holder assertions (see :func:`_timeline_key`);
+    its own subject for every other predicate, so this groups a superset."""
+    return _timeline_key(_Assertion(subject, "office_holder", "", None, "", {}, _NO_SOURCE))
 
 
 def state_at(store: Any, day: str, organization: str = "SCO") -> dict[str, Any]:
@@ -353,4 +442,14 @@ def state_at(store: Any, day: str, organization: str = "SCO") -> dict[str, Any]:
     }
 
 
-__all__ = ["PREDICATES", "SINGLE_VALUED", "Fact", "Source", "assemble", "facts", "state_at"]
+__all__ = [
+    "PREDICATES",
+    "SINGLE_VALUED",
+    "Fact",
+    "Source",
+    "assemble",
+    "fact_subjects",
+    "facts",
+    "facts_about",
+    "state_at",
+]

@@ -36,6 +36,7 @@ router = APIRouter(prefix="/api/v1", tags=["knowledge"])
 DAY_PATTERN = r"^[1-9]\d{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 _DAY = re.compile(DAY_PATTERN)
 MAX_ID = 2**63 - 1
+ENTITY_LIMIT = 10_000
 _E422: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "A parameter is malformed."}
 }
@@ -70,13 +71,22 @@ def entities(
         EntityKind | None, Query(description=f"One of {', '.join(linked.ENTITY_KINDS)}.")
     ] = None,
     q: Annotated[str | None, Query(description="Part of a name or code, any language.")] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=ENTITY_LIMIT, description=f"Entities per page, at most {ENTITY_LIMIT}.")
+    ] = 1000,
+    offset: Annotated[int, Query(ge=0, description="Entities to skip.")] = 0,
 ) -> EntityList:
     kind = (kind or "").strip() or None
     try:
         rows = linked.entities(store, kind, q)
     except ValueError as exc:
         raise HTTPException(422, f"kind: {exc}") from None
-    return EntityList(entities=rows, count=len(rows))  # type: ignore[arg-type]
+    return EntityList(
+        entities=rows[offset : offset + limit],  # type: ignore[arg-type]
+        count=len(rows),
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,41 @@ def doc_refs(store: Any) -> dict[str, DocRef]:
     }
 
 
+def refs_for(store: Any, shas: Iterable[str]) -> dict[str, DocRef]:
+    """:func:`doc_refs` of the documents ``shas`` only (an answer about a few
+    documents need not read every document's row)."""
+    from communique.link.build import in_batches
+
+    out: dict[str, DocRef] = {}
+    for batch, marks in in_batches(sorted(set(shas))):
+        for sha, i, name, lang, date, title in store.conn.execute(
+            f"SELECT sha256, id, name, language, date, title FROM documents"
+            f" WHERE sha256 IN ({marks})",
+            list(batch),
+        ):
+            out[sha] = DocRef(int(i), name, lang, date, title)
+    return out
+
+
+def _shas(obj: Any, into: set[str]) -> set[str]:
+    if isinstance(obj, list):
+        for x in obj:
+            _shas(x, into)
+    elif isinstance(obj, dict):
+        sha = obj.get("sha256")
+        if isinstance(sha, str):
+            into.add(sha)
+        for v in obj.values():
+            if isinstance(v, (list, dict)):
+                _shas(v, into)
+    return into
+
+
+def with_doc_ids(store: Any, obj: Any) -> Any:
+    """:func:`with_ids`, reading only the documents ``obj`` names."""
+    return with_ids(obj, refs_for(store, _shas(obj, set())))
+
+
 def with_ids(obj: Any, refs: dict[str, DocRef]) -> Any:
     """``obj`` with ``document_id`` beside every ``sha256`` in it (dicts and lists, deeply)."""
     if isinstance(obj, list):
@@ -81,7 +117,7 @@ def facts(
     from communique.link import facts as link_facts
 
     rows = [f.to_dict() for f in link_facts(store, subject=subject, predicate=predicate, at=at)]
-    return with_ids(rows, doc_refs(store))
+    return with_doc_ids(store, rows)
 
 
 def state_at(store: Any, day: str, organization: str) -> dict[str, Any]:
@@ -89,7 +125,7 @@ def state_at(store: Any, day: str, organization: str) -> dict[str, Any]:
 
     _ensure(store)
     state = link_state_at(store, day, organization)
-    return with_ids(state, doc_refs(store))
+    return with_doc_ids(store, state)
 
 
 def organizations_with_facts(store: Any) -> list[tuple[str, str]]:
@@ -116,14 +152,14 @@ def commitments(store: Any, status: str | None = None) -> list[dict[str, Any]]:
     from communique.link import followups
 
     rows = [f.to_dict() for f in followups(store, status=status)]
-    return with_ids(rows, doc_refs(store))
+    return with_doc_ids(store, rows)
 
 
 def positions(store: Any, issue: str, organization: str | None = None) -> list[dict[str, Any]]:
     from communique.link import positions as link_positions
 
     rows = link_positions(store, issue, organization=organization)
-    return with_ids(rows, doc_refs(store))
+    return with_doc_ids(store, rows)
 
 
 def issues(store: Any) -> list[dict[str, Any]]:
@@ -232,14 +268,36 @@ def _code_kinds(kind: str) -> tuple[str, ...]:
 
 
 def entities(store: Any, kind: str | None = None, q: str | None = None) -> list[dict[str, Any]]:
-    """Entities the store mentions: id, kind, name, mention and document counts."""
+    """Entities the store mentions: id, kind, name, mention and document counts, most
+    widely mentioned first.
+
+    Counting reads every mention of the store, so the list is kept on the
+    connection until the store changes (:func:`communique.store.derived.derived`)
+    and each request filters it. The rows are shared: do not modify them."""
+    from communique.store.derived import derived
+
     if kind is not None and kind not in ENTITY_KINDS:
         raise ValueError(f"unknown kind {kind!r} (one of {', '.join(ENTITY_KINDS)})")
+    _ensure(store)
+    out = derived(store.conn, "entities", lambda _: _entities(store))
+    if kind is not None:
+        out = [e for e in out if e["kind"] == kind]
+    if q:
+        needle = q.casefold().strip()
+        out = [
+            e
+            for e in out
+            if needle in e["id"].casefold() or any(needle in n.casefold() for n in e["names"])
+        ]
+    return out
+
+
+def _entities(store: Any) -> list[dict[str, Any]]:
+    from communique.link import persons
+
     kb = _kb()
     out: list[dict[str, Any]] = []
     for k in ("state", "organization", "issue"):
-        if kind not in (None, k):
-            continue
         for code, (n, docs) in _code_rows(store, _code_kinds(k)).items():
             entry = kb.entry(code)
             names = [n for ns in entry.names.values() for n in ns] if entry else [code]
@@ -253,50 +311,37 @@ def entities(store: Any, kind: str | None = None, q: str | None = None) -> list[
                     "documents": docs,
                 }
             )
-    if kind in (None, "person", "instrument"):
-        _ensure(store)
-    if kind in (None, "person"):
-        from communique.link import persons
-
-        per_doc = _person_docs(store)
-        for p in persons(store.conn):
-            d = p.to_dict()
-            out.append(
-                {
-                    "id": d["id"],
-                    "kind": "person",
-                    "name": d["name"],
-                    "names": d["names"],
-                    "mentions": sum(per_doc.get(d["id"], Counter()).values()),
-                    "documents": len(per_doc.get(d["id"], ())),
-                }
-            )
-    if kind in (None, "instrument"):
-        names: dict[str, Counter[str]] = defaultdict(Counter)
-        docs_of: dict[str, set[int]] = defaultdict(set)
-        for key, name, doc_id in store.conn.execute(
-            "SELECT key, name, doc_id FROM link_entity_mentions WHERE kind = 'instrument'"
-        ):
-            names[key][name] += 1
-            docs_of[key].add(int(doc_id))
-        for key, counter in names.items():
-            out.append(
-                {
-                    "id": f"instrument:{key}",
-                    "kind": "instrument",
-                    "name": counter.most_common(1)[0][0],
-                    "names": [n for n, _ in counter.most_common()],
-                    "mentions": sum(counter.values()),
-                    "documents": len(docs_of[key]),
-                }
-            )
-    if q:
-        needle = q.casefold().strip()
-        out = [
-            e
-            for e in out
-            if needle in e["id"].casefold() or any(needle in n.casefold() for n in e["names"])
-        ]
+    per_doc = _person_docs(store)
+    for p in persons(store.conn):
+        d = p.to_dict()
+        out.append(
+            {
+                "id": d["id"],
+                "kind": "person",
+                "name": d["name"],
+                "names": d["names"],
+                "mentions": sum(per_doc.get(d["id"], Counter()).values()),
+                "documents": len(per_doc.get(d["id"], ())),
+            }
+        )
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    docs_of: dict[str, set[int]] = defaultdict(set)
+    for key, name, doc_id in store.conn.execute(
+        "SELECT key, name, doc_id FROM link_entity_mentions WHERE kind = 'instrument'"
+    ):
+        names[key][name] += 1
+        docs_of[key].add(int(doc_id))
+    for key, counter in names.items():
+        out.append(
+            {
+                "id": f"instrument:{key}",
+                "kind": "instrument",
+                "name": counter.most_common(1)[0][0],
+                "names": [n for n, _ in counter.most_common()],
+                "mentions": sum(counter.values()),
+                "documents": len(docs_of[key]),
+            }
+        )
     out.sort(key=lambda e: (-e["documents"], -e["mentions"], e["name"].casefold()))
     return out
 
@@ -329,7 +374,7 @@ def entity(store: Any, entity_id: str) -> dict[str, Any] | None:
         from communique.link import persons
 
         _ensure(store)
-        person = next((p for p in persons(conn) if p.id == entity_id), None)
+        person = next(iter(persons(conn, ids=[entity_id])), None)
         if person is None:
             return None
         kind = "person"
@@ -374,7 +419,7 @@ def entity(store: Any, entity_id: str) -> dict[str, Any] | None:
         else:
             kind = "organization"
         extra = {"parent": entry.parent if entry else None}
-    refs = {r.id: r for r in doc_refs(store).values()}
+    refs = _refs_by_id(store, {int(r[0]) for r in mention_rows})
     sentences = _sentences(conn, {(r[0], r[1]) for r in mention_rows})
     mentions = []
     by_year: Counter[str] = Counter()
@@ -413,6 +458,19 @@ def entity(store: Any, entity_id: str) -> dict[str, Any] | None:
     }
 
 
+def _refs_by_id(store: Any, doc_ids: set[int]) -> dict[int, DocRef]:
+    from communique.link.build import in_batches
+
+    out: dict[int, DocRef] = {}
+    for batch, marks in in_batches(sorted(doc_ids)):
+        for i, name, lang, date, title in store.conn.execute(
+            f"SELECT id, name, language, date, title FROM documents WHERE id IN ({marks})",
+            list(batch),
+        ):
+            out[int(i)] = DocRef(int(i), name, lang, date, title)
+    return out
+
+
 def _sentences(conn: Any, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
     from communique.link.build import in_batches
 
@@ -433,15 +491,9 @@ def _sentences(conn: Any, wanted: set[tuple[int, int]]) -> dict[tuple[int, int],
 
 def _entity_facts(store: Any, entity_id: str) -> list[dict[str, Any]]:
     """Facts with the entity as subject or object, positions left to the positions page."""
-    from communique.link import facts as link_facts
+    from communique.link import facts_about
 
-    rows = [
-        f.to_dict()
-        for f in link_facts(store)
-        if f.predicate != "position"
-        and (f.subject == entity_id or f.object == entity_id or f.subject.endswith(":" + entity_id))
-    ]
-    return with_ids(rows, doc_refs(store))
+    return with_doc_ids(store, [f.to_dict() for f in facts_about(store, entity_id)])
 
 
 def document_links(store: Any, doc_id: int) -> dict[tuple[str, int, int], str]:

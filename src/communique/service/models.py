@@ -296,7 +296,9 @@ class EntitySummary(_Model):
 
 class EntityList(_Model):
     entities: list[EntitySummary]
-    count: int
+    count: int = Field(description="Entities matching the kind and query, on every page.")
+    limit: int
+    offset: int
 
 
 class MentionAt(SourceOut):

@@ -66,8 +66,14 @@ def _store(request: Request) -> Any:
 # ------------------------------------------------------------------ entities
 
 
+# Entities shown per kind when every kind is listed, and per page of one kind: a
+# store of 100,000 documents names hundreds of thousands of persons.
+ENTITY_PREVIEW = 60
+ENTITY_PAGE = 300
+
+
 @router.get("/entities", response_class=HTMLResponse)
-def entities_page(request: Request, kind: str = "", q: str = "") -> HTMLResponse:
+def entities_page(request: Request, kind: str = "", q: str = "", offset: int = 0) -> HTMLResponse:
     kind = kind.strip()
     if kind and kind not in linked.ENTITY_KINDS:
         kind = ""
@@ -75,7 +81,14 @@ def entities_page(request: Request, kind: str = "", q: str = "") -> HTMLResponse
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         groups.setdefault(r["kind"], []).append(r)
-    ordered = [(k, KIND_LABELS[k], groups[k]) for k in linked.ENTITY_KINDS if k in groups]
+    offset = max(0, min(offset, len(rows) - 1)) if kind else 0
+    size = ENTITY_PAGE if kind else ENTITY_PREVIEW
+    # (kind, label, rows shown, rows in all)
+    ordered = [
+        (k, KIND_LABELS[k], groups[k][offset : offset + size], len(groups[k]))
+        for k in linked.ENTITY_KINDS
+        if k in groups
+    ]
     return _page(
         request,
         "entities.html",
@@ -85,6 +98,8 @@ def entities_page(request: Request, kind: str = "", q: str = "") -> HTMLResponse
         q=q.strip(),
         kinds=KIND_LABELS,
         total=len(rows),
+        offset=offset,
+        size=size,
     )
 
 
