@@ -139,3 +139,15 @@ def test_the_entity_list_comes_in_pages(store: Store) -> None:
     assert html.escape(persons_[0]["name"]) in one
     last = client.get("/entities", params={"kind": "person", "offset": ENTITY_PAGE}).text
     assert last.count('class="entity-card"') == min(ENTITY_PAGE, len(persons_) - ENTITY_PAGE)
+
+
+def test_facts_of_one_subject_are_the_whole_stores_filtered(store: Store) -> None:
+    """A head office renamed (Executive Secretary, then Secretary-General) is one
+    timeline: asked for by subject, Zhang Deguang's term still ended when the 2014
+    press release named a Secretary-General (it stayed open before)."""
+    everything = [f.to_dict() for f in facts(store)]
+    for subject in sorted({f["subject"] for f in everything}):
+        want = [f for f in everything if f["subject"] == subject]
+        assert [f.to_dict() for f in facts(store, subject=subject)] == want, subject
+    (zhang,) = facts(store, subject="SCO_EXECUTIVE_SECRETARY")
+    assert (zhang.valid_from, zhang.valid_to) == ("2003-05-29", "2014-07-31")

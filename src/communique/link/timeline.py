@@ -123,16 +123,14 @@ _NO_SOURCE = Source("", "", None, "", -1, None, (-1, -1), "", "")
 
 def _assertions(
     conn: Any,
-    subject: str | None,
     predicate: str | None,
     person_ids: dict[str, str],
     *,
     subjects: Sequence[str] | None = None,
     without: str | None = None,
 ) -> list[_Assertion]:
-    """The assertions of ``subject`` (or of every subject in ``subjects``) and
-    ``predicate``, except those of the predicate ``without``, in the order
-    :func:`assemble` takes them."""
+    """The assertions (of every subject in ``subjects``, when given) of ``predicate``,
+    except those of the predicate ``without``, in the order :func:`assemble` takes them."""
     sql = (
         "SELECT f.subject, f.predicate, f.object, f.valid_from, f.mode, f.sentence, f.start,"
         ' f."end", f.attrs, d.name, d.sha256, d.date, d.language, s.text,'
@@ -142,9 +140,6 @@ def _assertions(
         " WHERE 1 = 1"
     )
     params: list[Any] = []
-    if subject:
-        sql += " AND f.subject = ?"
-        params.append(subject)
     if predicate:
         sql += " AND f.predicate = ?"
         params.append(predicate)
@@ -328,14 +323,17 @@ def facts(
         ensure_built(store)
     conn = store.conn
     ids = person_index(conn)
-    # A subject's periods depend only on its own assertions of the same predicate
-    # (and, for statuses below membership, on its membership), so both filters go
-    # to SQL.
-    items = _assertions(conn, subject, predicate, ids)
+    # A subject's periods depend only on the assertions of its timeline (its own, or
+    # those of every head office of its body) and the same predicate (and, for
+    # statuses below membership, on its membership), so both filters go to SQL.
+    subjects = _timeline_subjects(subject) if subject else None
+    items = _assertions(conn, predicate, ids, subjects=subjects)
     if predicate in _BELOW_MEMBER:
-        items += _assertions(conn, subject, "member", ids)
+        items += _assertions(conn, "member", ids, subjects=subjects)
         items.sort(key=lambda a: (a.subject, a.predicate, a.order()))
     out = assemble(items)
+    if subject:
+        out = [f for f in out if f.subject == subject]
     if predicate:
         out = [f for f in out if f.predicate == predicate]
     if at:
@@ -379,7 +377,7 @@ def facts_about(
         )
     timelines = {_subject_timeline(s) for s in seeds}
     subjects = [s for s in every if _subject_timeline(s) in timelines]
-    items = _assertions(conn, None, None, ids, subjects=subjects, without=without)
+    items = _assertions(conn, None, ids, subjects=subjects, without=without)
     out = [
         f
         for f in assemble(items)
@@ -398,6 +396,17 @@ def fact_subjects(conn: Any) -> list[str]:
         "fact_subjects",
         lambda c: sorted(r[0] for r in c.execute("SELECT DISTINCT subject FROM link_facts")),
     )
+
+
+def _timeline_subjects(subject: str) -> list[str]:
+    """The subjects whose assertions share a timeline with ``subject``'s: the head
+    offices of its body (an Executive Secretary renamed Secretary-General), or itself."""
+    from communique.knowledge import load
+
+    key = _subject_timeline(subject)
+    if key == subject:
+        return [subject]
+    return sorted({subject, *(e.code for e in load() if _subject_timeline(e.code) == key)})
 
 
 def _subject_timeline(subject: str) -> str:
