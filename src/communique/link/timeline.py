@@ -127,10 +127,10 @@ def _assertions(
     person_ids: dict[str, str],
     *,
     subjects: Sequence[str] | None = None,
-    without: str | None = None,
+    without: Sequence[str] = (),
 ) -> list[_Assertion]:
     """The assertions (of every subject in ``subjects``, when given) of ``predicate``,
-    except those of the predicate ``without``, in the order :func:`assemble` takes them."""
+    except those of the predicates ``without``, in the order :func:`assemble` takes them."""
     sql = (
         "SELECT f.subject, f.predicate, f.object, f.valid_from, f.mode, f.sentence, f.start,"
         ' f."end", f.attrs, d.name, d.sha256, d.date, d.language, s.text,'
@@ -144,8 +144,8 @@ def _assertions(
         sql += " AND f.predicate = ?"
         params.append(predicate)
     if without:
-        sql += " AND f.predicate <> ?"
-        params.append(without)
+        sql += f" AND f.predicate NOT IN ({','.join('?' * len(without))})"
+        params.extend(without)
     if subjects is None:
         rows: Iterable[tuple[Any, ...]] = conn.execute(sql, params)
     else:
@@ -314,8 +314,12 @@ def facts(
     predicate: str | None = None,
     at: str | None = None,
     build: bool = True,
+    without: Sequence[str] = (),
 ) -> list[Fact]:
-    """Facts with their periods, optionally of one subject / predicate / valid at a day."""
+    """Facts with their periods, optionally of one subject / predicate / valid at a day;
+    none of the predicates ``without`` (left out in SQL: the periods of one predicate
+    never depend on another's, except that membership ends lower statuses, so
+    memberships are still read for those)."""
     from communique.link.build import ensure_built
     from communique.link.entities import person_index
 
@@ -327,11 +331,17 @@ def facts(
     # those of every head office of its body) and the same predicate (and, for
     # statuses below membership, on its membership), so both filters go to SQL.
     subjects = _timeline_subjects(subject) if subject else None
-    items = _assertions(conn, predicate, ids, subjects=subjects)
+    skip = tuple(without)
+    ended = _BELOW_MEMBER - set(skip) if predicate is None else _BELOW_MEMBER & {predicate}
+    if ended:  # memberships end them: read, then left out below
+        skip = tuple(p for p in skip if p != "member")
+    items = _assertions(conn, predicate, ids, subjects=subjects, without=skip)
     if predicate in _BELOW_MEMBER:
         items += _assertions(conn, "member", ids, subjects=subjects)
         items.sort(key=lambda a: (a.subject, a.predicate, a.order()))
     out = assemble(items)
+    if without:
+        out = [f for f in out if f.predicate not in without]
     if subject:
         out = [f for f in out if f.subject == subject]
     if predicate:
@@ -344,10 +354,10 @@ def facts(
 
 
 def facts_about(
-    store: Any, entity_id: str, *, without: str | None = "position", build: bool = True
+    store: Any, entity_id: str, *, without: Sequence[str] = ("position",), build: bool = True
 ) -> list[Fact]:
     """The facts with ``entity_id`` as subject or object, or as the country of an office
-    ("PRESIDENT:KZ" for "KZ"), except those of the predicate ``without``.
+    ("PRESIDENT:KZ" for "KZ"), except those of the predicates ``without``.
 
     The same facts as :func:`facts` filtered so, read from the assertions they
     depend on only: those of the subjects involved and of the offices sharing a
@@ -365,7 +375,7 @@ def facts_about(
     every = fact_subjects(conn)
     seeds = {s for s in every if s == entity_id or s.endswith(":" + entity_id)}
     # Named predicates, so that the lookup by object uses the (predicate, object) index.
-    preds = [p for p in PREDICATES if p != without]
+    preds = [p for p in PREDICATES if p not in without]
     for batch, marks in in_batches(objects):
         seeds.update(
             r[0]
@@ -421,7 +431,7 @@ def state_at(store: Any, day: str, organization: str = "SCO") -> dict[str, Any]:
 
     kb = load()
     d = first_day(day)
-    valid = [f for f in facts(store, at=d) if f.predicate != "position"]
+    valid = facts(store, at=d, without=("position", "meeting"))
 
     def items(pred: str, test: Any) -> list[dict[str, Any]]:
         return [f.to_dict() for f in valid if f.predicate == pred and test(f)]
