@@ -115,6 +115,9 @@ def test_an_observer_status_ends_at_membership_with_the_predicate_in_sql(tmp_pat
         assert [f.to_dict() for f in facts(s, without=("member",))] == [
             f.to_dict() for f in facts(s) if f.predicate != "member"
         ]
+        assert [f.to_dict() for f in facts_about(s, "IN", without=("member",))] == [
+            f.to_dict() for f in facts(s) if f.predicate == "observer" and f.subject == "IN"
+        ]
 
 
 def test_the_entity_list_comes_in_pages(store: Store) -> None:

@@ -331,11 +331,9 @@ def facts(
     # those of every head office of its body) and the same predicate (and, for
     # statuses below membership, on its membership), so both filters go to SQL.
     subjects = _timeline_subjects(subject) if subject else None
-    skip = tuple(without)
-    ended = _BELOW_MEMBER - set(skip) if predicate is None else _BELOW_MEMBER & {predicate}
-    if ended:  # memberships end them: read, then left out below
-        skip = tuple(p for p in skip if p != "member")
-    items = _assertions(conn, predicate, ids, subjects=subjects, without=skip)
+    items = _assertions(
+        conn, predicate, ids, subjects=subjects, without=_unread(without, predicate)
+    )
     if predicate in _BELOW_MEMBER:
         items += _assertions(conn, "member", ids, subjects=subjects)
         items.sort(key=lambda a: (a.subject, a.predicate, a.order()))
@@ -351,6 +349,13 @@ def facts(
         out = [f for f in out if f.valid_at(day)]
     _names(out, conn)
     return out
+
+
+def _unread(without: Sequence[str], predicate: str | None = None) -> tuple[str, ...]:
+    """Of the predicates left out of an answer, those whose assertions need not be
+    read: all but memberships while a status they end is wanted."""
+    wanted = _BELOW_MEMBER - set(without) if predicate is None else _BELOW_MEMBER & {predicate}
+    return tuple(p for p in without if not (p == "member" and wanted))
 
 
 def facts_about(
@@ -387,11 +392,12 @@ def facts_about(
         )
     timelines = {_subject_timeline(s) for s in seeds}
     subjects = [s for s in every if _subject_timeline(s) in timelines]
-    items = _assertions(conn, None, ids, subjects=subjects, without=without)
+    items = _assertions(conn, None, ids, subjects=subjects, without=_unread(without))
     out = [
         f
         for f in assemble(items)
-        if f.subject == entity_id or f.object == entity_id or f.subject.endswith(":" + entity_id)
+        if f.predicate not in without
+        and (f.subject == entity_id or f.object == entity_id or f.subject.endswith(":" + entity_id))
     ]
     _names(out, conn)
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,17 +53,20 @@ def doc_refs(store: Any) -> dict[str, DocRef]:
 def refs_for(store: Any, shas: Iterable[str]) -> dict[str, DocRef]:
     """:func:`doc_refs` of the documents ``shas`` only (an answer about a few
     documents need not read every document's row)."""
+    return {sha: ref for sha, ref in _refs_where(store, "sha256", sorted(set(shas)))}
+
+
+def _refs_where(store: Any, column: str, values: list[Any]) -> Iterator[tuple[str, DocRef]]:
+    """(sha256, ref) of the documents whose ``column`` is one of ``values``."""
     from communique.link.build import in_batches
 
-    out: dict[str, DocRef] = {}
-    for batch, marks in in_batches(sorted(set(shas))):
+    for batch, marks in in_batches(values):
         for sha, i, name, lang, date, title in store.conn.execute(
             f"SELECT sha256, id, name, language, date, title FROM documents"
-            f" WHERE sha256 IN ({marks})",
+            f" WHERE {column} IN ({marks})",
             list(batch),
         ):
-            out[sha] = DocRef(int(i), name, lang, date, title)
-    return out
+            yield sha, DocRef(int(i), name, lang, date, title)
 
 
 def _shas(obj: Any, into: set[str]) -> set[str]:
@@ -459,16 +462,7 @@ def entity(store: Any, entity_id: str) -> dict[str, Any] | None:
 
 
 def _refs_by_id(store: Any, doc_ids: set[int]) -> dict[int, DocRef]:
-    from communique.link.build import in_batches
-
-    out: dict[int, DocRef] = {}
-    for batch, marks in in_batches(sorted(doc_ids)):
-        for i, name, lang, date, title in store.conn.execute(
-            f"SELECT id, name, language, date, title FROM documents WHERE id IN ({marks})",
-            list(batch),
-        ):
-            out[int(i)] = DocRef(int(i), name, lang, date, title)
-    return out
+    return {ref.id: ref for _, ref in _refs_where(store, "id", sorted(doc_ids))}
 
 
 def _sentences(conn: Any, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
