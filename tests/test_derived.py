@@ -1,57 +1,279 @@
-"""Whole-store values kept on a connection until the database changes
-(``communique.store.derived``), on SQLite and, in the suite's second run, PostgreSQL."""
+"""Whole-store values kept until the database changes (``communique.store.derived``),
+shared by every connection of the process, on SQLite and, in the suite's second run,
+PostgreSQL."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
-from communique.link import ensure_built
+import pytest
+
+from communique.link import ensure_built, facts
 from communique.link.entities import _person_index, person_index
+from communique.link.timeline import _assembled
 from communique.store import Store
-from communique.store.derived import derived
+from communique.store.derived import derived, shared_marker
+from communique.store.migrations import GENERATION_TABLES
 from conftest import bench_corpus, new_db
 
 _TOKEN = "INSERT INTO api_tokens (key, name, salt, hash, created_at) VALUES (?, ?, ?, ?, ?)"
 
 
-def test_a_value_is_reused_until_a_write_from_any_connection(tmp_path: Path) -> None:
+class _Counter:
+    """A whole-store value (the number of documents) that counts its computations."""
+
+    def __init__(self, pause: float = 0.0) -> None:
+        self.calls = 0
+        self.pause = pause
+        self._lock = threading.Lock()
+
+    def __call__(self, conn: Any) -> int:
+        with self._lock:
+            self.calls += 1
+        time.sleep(self.pause)
+        return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+
+def _corpus(tmp_path: Path, name: str, n: int, seed: int) -> Path:
+    bench_corpus().generate(tmp_path / name, n, seed=seed)
+    return tmp_path / name
+
+
+def test_a_value_is_computed_once_for_every_connection_until_a_write(tmp_path: Path) -> None:
+    first, more = _corpus(tmp_path, "a", 2, 1), _corpus(tmp_path, "b", 3, 2)
     db = new_db(tmp_path, "d.db")
-    calls: list[int] = []
+    count = _Counter()
+    with Store.open(db) as one, Store.open(db) as two, Store.open(db) as writer:
+        assert writer.ingest([first]).ok
+        assert derived(one.conn, "n", count) == 2
+        # another connection of the process finds the value computed
+        assert derived(two.conn, "n", count) == 2
+        assert count.calls == 1
+        assert writer.ingest([more]).ok
+        assert derived(two.conn, "n", count) == 5
+        assert derived(one.conn, "n", count) == 5
+        assert count.calls == 2
+        # a connection's own write
+        assert one.delete(1)
+        assert derived(one.conn, "n", count) == 4
+        assert derived(two.conn, "n", count) == 4
+        assert count.calls == 3
 
-    def count(conn: object) -> int:
-        calls.append(1)
-        return int(conn.execute("SELECT count(*) FROM api_tokens").fetchone()[0])  # type: ignore[attr-defined]
 
-    with Store.open(db) as reader, Store.open(db) as writer:
-        assert derived(reader.conn, "n", count) == 0
-        assert derived(reader.conn, "n", count) == 0
-        assert len(calls) == 1
-        # another connection commits: the value is read again
-        writer.conn.execute(_TOKEN, ("k1", "a", b"s", b"h", "2026-01-01"))
-        assert derived(reader.conn, "n", count) == 1
-        assert len(calls) == 2
-        # the connection itself writes
-        reader.conn.execute(_TOKEN, ("k2", "b", b"s", b"h", "2026-01-01"))
-        assert derived(reader.conn, "n", count) == 2
-        assert derived(reader.conn, "n", count) == 2
-        assert len(calls) == 3
+def test_connections_that_miss_together_wait_for_one_computation(tmp_path: Path) -> None:
+    """The web service's worker threads each have a connection: after a write, the
+    first requests of all of them must not each compute the person index again."""
+    db = new_db(tmp_path, "w.db")
+    count = _Counter(pause=0.2)
+    stores = [Store.open(db) for _ in range(6)]
+    try:
+        assert stores[0].ingest([_corpus(tmp_path, "a", 2, 3)]).ok
+        start = threading.Barrier(len(stores))
+        got: list[int] = []
+
+        def ask(store: Store) -> None:
+            start.wait()
+            got.append(derived(store.conn, "n", count))
+
+        threads = [threading.Thread(target=ask, args=(s,)) for s in stores]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert got == [2] * len(stores)
+        assert count.calls == 1
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_each_database_has_its_own_values(tmp_path: Path) -> None:
+    count = _Counter()
+    with (
+        Store.open(new_db(tmp_path, "x.db")) as x,
+        Store.open(new_db(tmp_path, "y.db")) as y,
+    ):
+        assert x.ingest([_corpus(tmp_path, "a", 2, 4)]).ok
+        assert y.ingest([_corpus(tmp_path, "b", 3, 5)]).ok
+        assert derived(x.conn, "n", count) == 2
+        assert derived(y.conn, "n", count) == 3
+        assert derived(x.conn, "n", count) == 2
+
+
+@pytest.mark.sqlite_only
+def test_every_table_moves_the_generation_or_follows_one_that_does(tmp_path: Path) -> None:
+    """A table added later must be placed here: either its writes draw a new
+    generation (a trigger, GENERATION_TABLES), or its rows are only ever written in the
+    transaction that writes a row of one that does, or no whole-store value reads it."""
+    follows = {
+        "paragraphs": "documents",
+        "sentences": "documents",
+        "sentences_fts": "documents",
+        "mentions": "documents",
+        "link_facts": "link_documents",
+        "link_entity_mentions": "link_documents",
+        "link_evidence": "link_documents",
+        "link_evidence_keys": "link_documents",
+        "link_commitments": "link_documents",
+    }
+    unread = {"api_tokens", "schema_version", "store_generation"}
+    with Store.open(tmp_path / "t.db") as store:
+        rows = store.conn.execute("SELECT name, type, tbl_name FROM sqlite_master").fetchall()
+    tables = {
+        name
+        for name, kind, _ in rows
+        if kind == "table" and not name.startswith(("sqlite_", "sentences_fts_"))
+    }
+    assert tables == set(GENERATION_TABLES) | set(follows) | unread
+    triggers = {(tbl, name) for name, kind, tbl in rows if kind == "trigger"}
+    for table in GENERATION_TABLES:
+        for event in ("insert", "update", "delete"):
+            assert (table, f"{table}_{event}_generation") in triggers
+
+
+@pytest.mark.sqlite_only
+def test_every_write_to_a_generation_table_draws_a_new_generation(tmp_path: Path) -> None:
+    db = tmp_path / "g.db"
+    with Store.open(db) as store:
+        assert store.ingest([_corpus(tmp_path, "a", 2, 6)]).ok
+        ensure_built(store)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+
+    def generation() -> int:
+        return int(conn.execute("SELECT n FROM store_generation").fetchone()[0])
+
+    statements = {
+        "documents": (
+            "UPDATE documents SET title = title || '' WHERE id = 1",
+            "DELETE FROM documents WHERE id = 2",
+        ),
+        "link_documents": (
+            "UPDATE link_documents SET built_at = built_at WHERE doc_id = 1",
+            "DELETE FROM link_documents WHERE doc_id = 1",
+        ),
+        "version_features": (
+            "INSERT OR REPLACE INTO version_features (doc_id, version, anchors) VALUES (1, 0, '[]')",
+            "UPDATE version_features SET version = 1 WHERE doc_id = 1",
+            "DELETE FROM version_features WHERE doc_id = 1",
+        ),
+        "version_pairs": (
+            "INSERT INTO version_pairs VALUES (1, 1, 0, 0, 0.0, '{}', '[]')",
+            "UPDATE version_pairs SET score = 1.0",
+            "DELETE FROM version_pairs",
+        ),
+        "version_groups": (
+            "INSERT OR REPLACE INTO version_groups (doc_id, group_id) VALUES (1, 7)",
+            "UPDATE version_groups SET group_id = 8",
+            "DELETE FROM version_groups",
+        ),
+    }
+    assert set(statements) == set(GENERATION_TABLES)
+    for table, sqls in statements.items():
+        for sql in sqls:
+            before = generation()
+            assert conn.execute(sql).rowcount > 0, sql
+            assert generation() != before, f"{table}: {sql}"
+    # a token's use is no change to what whole-store values read
+    before = generation()
+    conn.execute(_TOKEN, ("k1", "a", b"s", b"h", "2026-01-01"))
+    conn.execute("UPDATE api_tokens SET last_used = 'now'")
+    assert generation() == before
+    conn.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_token_in_use_does_not_throw_values_away(tmp_path: Path) -> None:
+    count = _Counter()
+    with Store.open(tmp_path / "k.db") as store, Store.open(tmp_path / "k.db") as other:
+        assert store.ingest([_corpus(tmp_path, "a", 2, 7)]).ok
+        assert derived(store.conn, "n", count) == 2
+        other.conn.execute(_TOKEN, ("k1", "a", b"s", b"h", "2026-01-01"))
+        assert derived(store.conn, "n", count) == 2
+        assert count.calls == 1
+
+
+@pytest.mark.sqlite_only
+def test_a_store_in_memory_or_before_v7_keeps_values_on_its_connection(tmp_path: Path) -> None:
+    count = _Counter()
+    with Store(":memory:") as memory:
+        assert shared_marker(memory.conn) is None
+        assert derived(memory.conn, "n", count) == 0
+        assert derived(memory.conn, "n", count) == 0
+        assert count.calls == 1
+    with (
+        Store(tmp_path / "v6.db", migrate_to=6) as old,
+        Store(tmp_path / "v6.db", migrate_to=6) as o2,
+    ):
+        assert shared_marker(old.conn) is None
+        assert derived(old.conn, "n", count) == 0
+        assert derived(old.conn, "n", count) == 0
+        assert count.calls == 2
+        o2.conn.execute(
+            "INSERT INTO api_tokens (key, name, salt, hash, created_at)"
+            " VALUES ('k', 'n', x'00', x'00', 'now')"
+        )
+        assert derived(old.conn, "n", count) == 0
+        assert count.calls == 3  # another connection wrote: read again
 
 
 def test_person_index_follows_documents_linked_elsewhere(tmp_path: Path) -> None:
-    """A document page asks for the person index each time; the cached one must still
+    """A document page asks for the person index each time; the kept one must still
     see persons that another process (here another connection) has linked since."""
-    corpus = bench_corpus()
-    corpus.generate(tmp_path / "first", 3, seed=5)
-    corpus.generate(tmp_path / "more", 6, seed=6)
+    first, more = _corpus(tmp_path, "first", 3, 5), _corpus(tmp_path, "more", 6, 6)
     db = new_db(tmp_path, "p.db")
     with Store.open(db) as page, Store.open(db) as ingest:
-        assert ingest.ingest([tmp_path / "first"]).ok
+        assert ingest.ingest([first]).ok
         ensure_built(ingest)
         before = person_index(page.conn)
         assert before == _person_index(page.conn) and before
         assert person_index(page.conn) is before  # nothing changed: the same mapping
-        assert ingest.ingest([tmp_path / "more"]).ok
+        assert person_index(ingest.conn) is before  # nor for the other connection
+        assert ingest.ingest([more]).ok
         ensure_built(ingest)
         after = person_index(page.conn)
         assert after == _person_index(page.conn)
         assert set(after) > set(before)
+
+
+def test_the_facts_of_the_store_follow_links_made_elsewhere(tmp_path: Path) -> None:
+    """The organization at a date reads the store's facts, kept between calls; a
+    document linked through another connection must show in the next answer."""
+    first, more = _corpus(tmp_path, "first", 4, 8), _corpus(tmp_path, "more", 8, 9)
+    db = new_db(tmp_path, "f.db")
+    with Store.open(db) as page, Store.open(db) as ingest:
+        assert ingest.ingest([first]).ok
+        ensure_built(ingest)
+        before = facts(page, build=False)
+        again = facts(page, build=False)
+        assert again == before and all(a is b for a, b in zip(again, before, strict=True))
+        assert ingest.ingest([more]).ok
+        ensure_built(ingest)
+        after = facts(page, build=False)
+        fresh = _assembled(ingest.conn, None, None, ())  # computed anew, not kept
+        assert [f.to_dict() for f in after] == [f.to_dict() for f in fresh]
+        assert len(after) > len(before)
+        day = "2010-06-15"
+        assert [f.to_dict() for f in facts(page, at=day, build=False)] == [
+            f.to_dict() for f in after if f.valid_at(day)
+        ]
+
+
+def test_issue_counts_follow_documents_stored_elsewhere(tmp_path: Path) -> None:
+    from communique.service.linked import _issue_stats, issue_stats
+
+    first, more = _corpus(tmp_path, "first", 3, 10), _corpus(tmp_path, "more", 6, 11)
+    db = new_db(tmp_path, "i.db")
+    with Store.open(db) as page, Store.open(db) as ingest:
+        assert ingest.ingest([first]).ok
+        before = issue_stats(page)
+        assert before == _issue_stats(page.conn) and before["issues"]
+        assert issue_stats(page) is before
+        assert ingest.ingest([more]).ok
+        after = issue_stats(page)
+        assert after == _issue_stats(page.conn)
+        assert sum(r["total"] for r in after["issues"]) > sum(r["total"] for r in before["issues"])

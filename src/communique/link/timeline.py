@@ -319,13 +319,35 @@ def facts(
     """Facts with their periods, optionally of one subject / predicate / valid at a day;
     none of the predicates ``without`` (left out in SQL: the periods of one predicate
     never depend on another's, except that membership ends lower statuses, so
-    memberships are still read for those)."""
+    memberships are still read for those).
+
+    The facts of the whole store are kept until it changes
+    (:func:`communique.store.derived.derived`): they are shared, do not modify them."""
     from communique.link.build import ensure_built
-    from communique.link.entities import person_index
+    from communique.store.derived import derived
 
     if build:
         ensure_built(store)
     conn = store.conn
+    if subject:
+        out = _assembled(conn, subject, predicate, without)
+    else:
+        # Every period of the store, read and assembled once until the store changes:
+        # the organization at a date and the list of meetings ask again and again.
+        key = ("facts", predicate, tuple(sorted(set(without))))
+        out = derived(conn, key, lambda c: _assembled(c, None, predicate, without))
+    if at:
+        day = first_day(at)
+        return [f for f in out if f.valid_at(day)]
+    return list(out)
+
+
+def _assembled(
+    conn: Any, subject: str | None, predicate: str | None, without: Sequence[str]
+) -> list[Fact]:
+    """The facts of :func:`facts` before the filter by day, names filled in."""
+    from communique.link.entities import person_index
+
     ids = person_index(conn)
     # A subject's periods depend only on the assertions of its timeline (its own, or
     # those of every head office of its body) and the same predicate (and, for
@@ -344,9 +366,6 @@ def facts(
         out = [f for f in out if f.subject == subject]
     if predicate:
         out = [f for f in out if f.predicate == predicate]
-    if at:
-        day = first_day(at)
-        out = [f for f in out if f.valid_at(day)]
     _names(out, conn)
     return out
 

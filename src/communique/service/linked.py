@@ -188,11 +188,20 @@ def issues(store: Any) -> list[dict[str, Any]]:
 
 
 def issue_stats(store: Any) -> dict[str, Any]:
-    """Position sentences per issue and year, with the years in order."""
+    """Position sentences per issue and year, with the years in order.
+
+    Counting reads every position mention of the store, so the table is kept until
+    the store changes (:func:`communique.store.derived.derived`): do not modify it."""
+    from communique.store.derived import derived
+
+    return derived(store.conn, "issue_stats", _issue_stats)
+
+
+def _issue_stats(conn: Any) -> dict[str, Any]:
     kb = _kb()
     table: dict[str, Counter[str]] = defaultdict(Counter)
     years: set[str] = set()
-    for value, year, n in store.conn.execute(
+    for value, year, n in conn.execute(
         "SELECT m.value, substr(d.date, 1, 4), count(*) FROM mentions m"
         " JOIN documents d ON d.id = m.doc_id WHERE m.kind = 'position' AND d.date IS NOT NULL"
         " GROUP BY 1, 2"

@@ -232,7 +232,38 @@ CREATE TABLE version_groups (
 CREATE INDEX version_groups_group ON version_groups (group_id);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# v7: the store's generation, a random number drawn anew by every write to a table
+# that whole-store values are computed from (communique.store.derived), so that
+# every connection of a process can tell, by one read, whether a value another
+# connection computed is still that of the database it reads. The tables not
+# listed change only with a row of one that is, in the same transaction:
+# paragraphs, sentences, their index and mentions with their document, the link_
+# tables with link_documents. api_tokens is left out on purpose: a token's
+# last_used changes with every request made with it. Random rather than counted: a
+# file put back from a copy and written again does not meet its old numbers.
+GENERATION_TABLES = (
+    "documents",
+    "link_documents",
+    "version_features",
+    "version_pairs",
+    "version_groups",
+)
+_V7 = (
+    "CREATE TABLE store_generation (\n"
+    "    id  INTEGER PRIMARY KEY CHECK (id = 1),\n"
+    "    n   INTEGER NOT NULL\n"
+    ");\n"
+    "INSERT INTO store_generation (id, n) VALUES (1, random());\n"
+    + "".join(
+        f"CREATE TRIGGER {table}_{event.lower()}_generation AFTER {event} ON {table} BEGIN\n"
+        "    UPDATE store_generation SET n = random() WHERE id = 1;\n"
+        "END;\n"
+        for table in GENERATION_TABLES
+        for event in ("INSERT", "UPDATE", "DELETE")
+    )
+)
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 LATEST = len(MIGRATIONS)
 
 # The same versions for PostgreSQL (communique.store.postgres): the same tables
@@ -361,7 +392,12 @@ def _pg_fill_fts(conn: Any) -> None:
 # Work a PostgreSQL migration does in Python after its statements, by the version it makes.
 _PG_AFTER = {2: _pg_fill_fts}
 
-PG_MIGRATIONS: list[str] = [_PG_V1, _PG_V2, _V3, _PG_V4, _PG_V5, _PG_V6]
+# v7 has nothing to do on PostgreSQL: the server's WAL position is the marker there
+# (communique.store.postgres.PgConnection.change_marker), and a generation row
+# updated by every writer would serialize the parallel writers of an ingest.
+_PG_V7 = ""
+
+PG_MIGRATIONS: list[str] = [_PG_V1, _PG_V2, _V3, _PG_V4, _PG_V5, _PG_V6, _PG_V7]
 
 assert len(PG_MIGRATIONS) == LATEST
 
@@ -448,6 +484,7 @@ def migrate(conn: Any, target: int = LATEST) -> int:
 
 
 __all__ = [
+    "GENERATION_TABLES",
     "LATEST",
     "MIGRATIONS",
     "PG_MIGRATIONS",
