@@ -7,7 +7,6 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date as Date
 from pathlib import Path as FilePath
@@ -37,6 +36,7 @@ DAY_PATTERN = r"^[1-9]\d{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 _DAY = re.compile(DAY_PATTERN)
 MAX_ID = 2**63 - 1
 ENTITY_LIMIT = 10_000
+COMMITMENT_LIMIT = 10_000
 _E422: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "A parameter is malformed."}
 }
@@ -159,14 +159,24 @@ def commitments(
     status: Annotated[
         CommitmentStatus | None, Query(description=", ".join(linked.COMMITMENT_STATUSES))
     ] = None,
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=COMMITMENT_LIMIT,
+            description=f"Commitments per page, at most {COMMITMENT_LIMIT}.",
+        ),
+    ] = 1000,
+    offset: Annotated[int, Query(ge=0, description="Commitments to skip.")] = 0,
 ) -> CommitmentList:
-    every = linked.commitments(store)
-    counts = Counter(c["status"] for c in every)
-    rows = [c for c in every if status is None or c["status"] == status]
+    counts = linked.commitment_counts(store)
+    rows = linked.commitments(store, status, offset=offset, limit=limit)
     return CommitmentList(
         commitments=rows,  # type: ignore[arg-type]
-        count=len(rows),
-        statuses={s: counts.get(s, 0) for s in linked.COMMITMENT_STATUSES},
+        count=counts[status] if status else sum(counts.values()),
+        limit=limit,
+        offset=offset,
+        statuses=counts,
     )
 
 

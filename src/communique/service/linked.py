@@ -151,11 +151,32 @@ def organizations_with_facts(store: Any) -> list[tuple[str, str]]:
     return [(code, kb.name(code)) for code, _ in counts.most_common()]
 
 
-def commitments(store: Any, status: str | None = None) -> list[dict[str, Any]]:
+def commitments(
+    store: Any,
+    status: str | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    by_deadline: bool = False,
+) -> list[dict[str, Any]]:
+    """Commitments with their follow-up, oldest first (``by_deadline``: soonest deadline
+    first, none dated last); ``offset`` and ``limit`` cut a page before any row is
+    written out, so a page of a store with thousands of them costs a page."""
     from communique.link import followups
 
-    rows = [f.to_dict() for f in followups(store, status=status)]
-    return with_doc_ids(store, rows)
+    every = followups(store, status=status)
+    if by_deadline:
+        every = sorted(every, key=lambda f: (f.deadline or "9999", f.date or "", f.file))
+    chosen = every[offset:] if limit is None else every[offset : offset + limit]
+    return with_doc_ids(store, [f.to_dict() for f in chosen])
+
+
+def commitment_counts(store: Any) -> dict[str, int]:
+    """Commitments per status, every status named."""
+    from communique.link import followups
+
+    counts = Counter(f.status for f in followups(store))
+    return {s: counts.get(s, 0) for s in COMMITMENT_STATUSES}
 
 
 def positions(store: Any, issue: str, organization: str | None = None) -> list[dict[str, Any]]:

@@ -254,7 +254,9 @@ class CommitmentOut(_Open):
 
 class CommitmentList(_Model):
     commitments: list[CommitmentOut]
-    count: int
+    count: int = Field(description="Commitments of the status asked for (all), on every page.")
+    limit: int
+    offset: int
     statuses: dict[str, int] = Field(description="Commitments per status, over all of them.")
 
 

@@ -1,0 +1,128 @@
+"""Commitments over many documents: the evidence index against a query per promise,
+the follow-ups kept until the store changes, and the page and API in pages; on
+SQLite and, in the suite's second run, PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from markupsafe import escape
+
+from communique.link import ensure_built, followups
+from communique.link import followup as fu
+from communique.link.build import in_batches
+from communique.service import create_app, linked
+from communique.service.pages_link import COMMITMENT_PAGE
+from communique.store import Store
+from conftest import bench_corpus, new_db
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Any:
+    folder = tmp_path_factory.mktemp("commitment-pages")
+    bench_corpus().generate(folder / "generated", 60, seed=12)
+    s = Store(new_db(folder, "c.db"))
+    assert s.ingest([seeds_dir, folder / "generated"]).ok
+    ensure_built(s)
+    yield s
+    s.close()
+
+
+def _query_per_promise(conn: Any, p: Any, keys: list[str]) -> dict[int, list[str]]:
+    """What the follow-up once asked the database for each promise: every evidence row
+    under its keys, then those of later documents of its organization or of none."""
+    rows: dict[int, list[str]] = defaultdict(list)
+    for chunk, marks in in_batches(keys):
+        for ev_id, key, date, org in conn.execute(
+            "SELECT k.evidence, k.key, d.date, d.organization FROM link_evidence_keys k"
+            " JOIN link_evidence e ON e.id = k.evidence JOIN documents d ON d.id = e.doc_id"
+            f" WHERE k.key IN ({marks})",
+            chunk,
+        ):
+            if not date or date <= p.date:
+                continue
+            if p.organization and org and org != p.organization:
+                continue
+            rows[ev_id].append(key)
+    return {i: sorted(k) for i, k in rows.items()}
+
+
+def test_the_evidence_index_finds_what_a_query_per_promise_finds(store: Store) -> None:
+    conn = store.conn
+    promises = [p for p in fu._promises(conn) if p.date]
+    assert len(promises) > 300
+    keys = sorted({k for p in promises for k in p.match_keys()})
+    index = fu._EvidenceIndex(conn, keys)
+    found = 0
+    for p in promises:
+        mine = list(dict.fromkeys(p.match_keys()))
+        got = {i: sorted(k) for i, k in index.later(mine, p.date, p.organization).items()}
+        assert got == _query_per_promise(conn, p, mine), (p.file, p.sentence_index)
+        found += len(got)
+    assert found > 5_000  # the index is exercised, not only empty answers compared
+
+
+def test_follow_ups_are_kept_until_documents_are_linked_elsewhere(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    bench_corpus().generate(tmp_path / "more", 12, seed=13)
+    db = new_db(tmp_path, "k.db")
+    with Store.open(db) as page, Store.open(db) as ingest:
+        assert ingest.ingest([seeds_dir]).ok
+        ensure_built(ingest)
+        before = followups(page, build=False)
+        assert before and followups(page, build=False)[0] is before[0]
+        assert ingest.ingest([tmp_path / "more"]).ok
+        ensure_built(ingest)
+        after = followups(page, build=False)
+        assert len(after) > len(before)
+        fresh = fu._all_followups(page)  # computed anew, not kept
+        assert [f.to_dict() for f in after] == [f.to_dict() for f in fresh]
+
+
+def _rows(page: str) -> list[str]:
+    """The commitment sentences of a page, in order, as the page shows them."""
+    return re.findall(r'<summary lang="[a-z]+">(.*?) <span class="muted small">', page, re.S)
+
+
+def test_the_commitments_page_and_api_come_in_pages(store: Store) -> None:
+    client = TestClient(create_app(store.path))
+    every = linked.commitments(store, by_deadline=True)
+    counts = linked.commitment_counts(store)
+    assert len(every) == sum(counts.values()) > COMMITMENT_PAGE + 10
+
+    first = client.get("/commitments").text
+    assert len(_rows(first)) == COMMITMENT_PAGE
+    assert f"1–{COMMITMENT_PAGE} of {len(every)}" in first
+    assert f'href="/commitments?offset={COMMITMENT_PAGE}" rel="next"' in first
+    # the second page goes on where the first stopped, soonest deadline first
+    second = client.get("/commitments", params={"offset": COMMITMENT_PAGE}).text
+    want = every[COMMITMENT_PAGE : 2 * COMMITMENT_PAGE]
+    assert len(_rows(second)) == len(want)
+    assert str(escape(want[0]["sentence"][:60])) in second
+    assert 'rel="prev"' in second
+    # a status's pages keep the status; the counts are over every commitment
+    status = max(counts, key=lambda s: counts[s])
+    one = client.get("/commitments", params={"status": status}).text
+    assert len(_rows(one)) == min(COMMITMENT_PAGE, counts[status])
+    if counts[status] > COMMITMENT_PAGE:
+        assert f"offset={COMMITMENT_PAGE}&amp;status={status}" in one
+    for s, n in counts.items():
+        assert f'<span class="count">{n}</span>' in first, s
+    # past the end: the last page, not an empty one
+    assert len(_rows(client.get("/commitments", params={"offset": 10**6}).text)) == 1
+
+    api = client.get("/api/v1/commitments", params={"limit": 7, "offset": 5}).json()
+    oldest_first = linked.commitments(store)
+    assert api["count"] == len(oldest_first) and (api["limit"], api["offset"]) == (7, 5)
+    assert api["commitments"] == oldest_first[5:12]
+    assert api["statuses"] == counts
+    only = client.get("/api/v1/commitments", params={"status": status, "limit": 3}).json()
+    assert only["count"] == counts[status]
+    assert only["commitments"] == linked.commitments(store, status)[:3]
+    assert client.get("/api/v1/commitments", params={"limit": 0}).status_code == 422
