@@ -126,3 +126,20 @@ def test_the_commitments_page_and_api_come_in_pages(store: Store) -> None:
     assert only["count"] == counts[status]
     assert only["commitments"] == linked.commitments(store, status)[:3]
     assert client.get("/api/v1/commitments", params={"limit": 0}).status_code == 422
+
+
+def test_the_facts_api_comes_in_pages(store: Store) -> None:
+    from communique.link import facts
+
+    client = TestClient(create_app(store.path))
+    every = linked.with_doc_ids(store, [f.to_dict() for f in facts(store)])
+    assert len(every) > 500
+    whole = client.get("/api/v1/facts").json()  # 1,000 a page by default
+    assert whole["count"] == len(every) and whole["facts"] == every[:1000]
+    got = client.get("/api/v1/facts", params={"limit": 50, "offset": 400}).json()
+    assert (got["count"], got["limit"], got["offset"]) == (len(every), 50, 400)
+    assert got["facts"] == every[400:450]
+    members = client.get("/api/v1/facts", params={"predicate": "member", "limit": 2}).json()
+    assert members["count"] == sum(f["predicate"] == "member" for f in every)
+    assert members["facts"] == [f for f in every if f["predicate"] == "member"][:2]
+    assert client.get("/api/v1/facts", params={"limit": 10_001}).status_code == 422

@@ -37,6 +37,7 @@ _DAY = re.compile(DAY_PATTERN)
 MAX_ID = 2**63 - 1
 ENTITY_LIMIT = 10_000
 COMMITMENT_LIMIT = 10_000
+FACT_LIMIT = 10_000
 _E422: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "A parameter is malformed."}
 }
@@ -121,15 +122,21 @@ def facts(
             pattern=DAY_PATTERN,
         ),
     ] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=FACT_LIMIT, description=f"Facts per page, at most {FACT_LIMIT}.")
+    ] = 1000,
+    offset: Annotated[int, Query(ge=0, description="Facts to skip.")] = 0,
 ) -> FactList:
     when = day(at, "at") if at and at.strip() else None
-    rows = linked.facts(
+    rows, count = linked.fact_page(
         store,
         subject=(subject or "").strip() or None,
         predicate=(predicate or "").strip() or None,
         at=when,
+        offset=offset,
+        limit=limit,
     )
-    return FactList(facts=rows, count=len(rows))  # type: ignore[arg-type]
+    return FactList(facts=rows, count=count, limit=limit, offset=offset)  # type: ignore[arg-type]
 
 
 @router.get(

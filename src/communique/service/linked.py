@@ -114,13 +114,22 @@ def script_lang(name: str) -> str:
 # ------------------------------------------------------------------ facts
 
 
-def facts(
-    store: Any, *, subject: str | None = None, predicate: str | None = None, at: str | None = None
-) -> list[dict[str, Any]]:
+def fact_page(
+    store: Any,
+    *,
+    subject: str | None = None,
+    predicate: str | None = None,
+    at: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """The facts from ``offset`` (``limit`` of them, or all), and how many there are:
+    a page is written out alone (the store's every fact was 21 MB at 1,000 documents)."""
     from communique.link import facts as link_facts
 
-    rows = [f.to_dict() for f in link_facts(store, subject=subject, predicate=predicate, at=at)]
-    return with_doc_ids(store, rows)
+    every = link_facts(store, subject=subject, predicate=predicate, at=at)
+    chosen = every[offset:] if limit is None else every[offset : offset + limit]
+    return with_doc_ids(store, [f.to_dict() for f in chosen]), len(every)
 
 
 def state_at(store: Any, day: str, organization: str) -> dict[str, Any]:

@@ -214,7 +214,9 @@ class FactOut(_Open):
 
 class FactList(_Model):
     facts: list[FactOut]
-    count: int
+    count: int = Field(description="Facts matching the filters, on every page.")
+    limit: int
+    offset: int
 
 
 class StateAt(_Model):
