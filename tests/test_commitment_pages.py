@@ -67,6 +67,26 @@ def test_the_evidence_index_finds_what_a_query_per_promise_finds(store: Store) -
     assert found > 5_000  # the index is exercised, not only empty answers compared
 
 
+def test_scoring_only_evidence_past_the_gates_changes_no_follow_up(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Evidence that shares none of a promise's gate keys (a body, office, instrument,
+    issue, kind of instrument or rare word) cannot pass the score: leaving it unscored
+    must give the follow-ups of scoring every row under every key."""
+    gated = [f.to_dict() for f in fu._all_followups(store)]
+    assert sum(bool(f["evidence"]) for f in gated) > 0
+    calls: list[int] = []
+    gates = fu._gates
+
+    def every_key(p: Any, keys: list[str], ctx: Any) -> list[str]:
+        calls.append(len(keys) - len(gates(p, keys, ctx)))
+        return keys
+
+    monkeypatch.setattr(fu, "_gates", every_key)
+    assert [f.to_dict() for f in fu._all_followups(store)] == gated
+    assert sum(calls) > 1000  # the gates did leave keys out
+
+
 def test_follow_ups_are_kept_until_documents_are_linked_elsewhere(
     tmp_path: Path, seeds_dir: Path
 ) -> None:
@@ -143,3 +163,45 @@ def test_the_facts_api_comes_in_pages(store: Store) -> None:
     assert members["count"] == sum(f["predicate"] == "member" for f in every)
     assert members["facts"] == [f for f in every if f["predicate"] == "member"][:2]
     assert client.get("/api/v1/facts", params={"limit": 10_001}).status_code == 422
+
+
+_MOVED = """JOINT COMMUNIQUE
+
+The meeting of the Council of Ministers of Foreign Affairs of the member states of the \
+Shanghai Cooperation Organization was held on {held} in {place}.
+
+The Ministers agreed that the SCO Secretariat will {act} the Agreement on cooperation in \
+the field of energy security not later than {limit}.
+"""
+
+
+@pytest.mark.parametrize(
+    ("later_act", "status"), [("conclude", "superseded"), ("discuss", "overdue")]
+)
+def test_a_deadline_moved_by_a_later_promise_of_the_same_action(
+    tmp_path: Path, later_act: str, status: str
+) -> None:
+    """The 2011 communiqué sets a later limit for concluding the same agreement: the
+    2010 promise is superseded, not overdue; a later promise of another action (only
+    to discuss it) moves nothing."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        _MOVED.format(
+            held="10 March 2010", place="Tashkent", act="conclude", limit="1 September 2010"
+        )
+    )
+    (folder / "b.txt").write_text(
+        _MOVED.format(held="15 May 2011", place="Astana", act=later_act, limit="1 September 2012")
+    )
+    with Store(new_db(tmp_path, "m.db")) as s:
+        assert s.ingest([folder]).ok
+        first, second = followups(s)
+    assert (first.date, first.deadline, first.status) == ("2010-03-10", "2010-09-01", status)
+    if status == "superseded":
+        assert first.superseded_by is not None
+        assert first.superseded_by["deadline"] == "2012-09-01"
+        assert first.superseded_by["sha256"] == second.sha256
+    else:
+        assert first.superseded_by is None
+    assert second.status == "open"
