@@ -169,6 +169,19 @@ def bench_corpus() -> ModuleType:
     return module
 
 
+def linked_store(folder: Path, seeds: Path, documents: int, seed: int) -> Any:
+    """A store (its caller closes it) of the seeds and ``documents`` generated ones
+    (bench/corpus.py, ``seed``), ingested and linked, under ``folder``."""
+    from communique.link import ensure_built
+    from communique.store import Store
+
+    bench_corpus().generate(folder / "generated", documents, seed=seed)
+    store = Store(new_db(folder, "linked.db"))
+    assert store.ingest([seeds, folder / "generated"]).ok
+    ensure_built(store)
+    return store
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():

@@ -10,19 +10,15 @@ from typing import Any
 
 import pytest
 
-from communique.link import ensure_built, facts, facts_about, persons
+from communique.link import facts, facts_about, persons
 from communique.service import linked
 from communique.store import Store
-from conftest import bench_corpus, new_db
+from conftest import linked_store, new_db
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Any:
-    folder = tmp_path_factory.mktemp("entity-pages")
-    bench_corpus().generate(folder / "generated", 60, seed=11)
-    s = Store(new_db(folder, "e.db"))
-    assert s.ingest([seeds_dir, folder / "generated"]).ok
-    ensure_built(s)
+    s = linked_store(tmp_path_factory.mktemp("entity-pages"), seeds_dir, 60, seed=11)
     yield s
     s.close()
 
@@ -144,6 +140,7 @@ def test_the_entity_list_comes_in_pages(store: Store) -> None:
     one = client.get("/entities", params={"kind": "person"}).text
     assert one.count('class="entity-card"') == min(ENTITY_PAGE, len(persons_))
     assert html.escape(persons_[0]["name"]) in one
+    assert f'href="/entities?kind=person&amp;offset={ENTITY_PAGE}" rel="next"' in one
     last = client.get("/entities", params={"kind": "person", "offset": ENTITY_PAGE}).text
     assert last.count('class="entity-card"') == min(ENTITY_PAGE, len(persons_) - ENTITY_PAGE)
 

@@ -372,6 +372,15 @@ def _key_frequencies(conn: Any, promises: list[_Promise]) -> dict[str, int]:
 _ANY_ORG = "\x00any"
 
 
+def _by_id(conn: Any, select: str, ids: list[int]) -> dict[int, Any]:
+    """The rows of ``select`` (its first column ``id``) with those ids, by id, without it."""
+    out: dict[int, Any] = {}
+    for chunk, marks in in_batches(ids):
+        for first, *row in conn.execute(f"{select} WHERE id IN ({marks})", chunk):
+            out[first] = tuple(row)
+    return out
+
+
 class _EvidenceIndex:
     """The evidence rows under the keys promises are matched by, read once: for each
     key and organization, its rows in the order of their documents' dates, so that
@@ -404,22 +413,16 @@ class _EvidenceIndex:
             rows.sort()
             self.dates[posting] = [d for d, _i in rows]
             self.ids[posting] = [i for _d, i in rows]
-        wanted = sorted({i for (org, _k), ids in self.ids.items() if org == _ANY_ORG for i in ids})
-        for chunk, marks in in_batches(wanted):
-            for ev_id, *row in conn.execute(
-                'SELECT id, kind, date, attrs, sentence, start, "end", doc_id FROM link_evidence'
-                f" WHERE id IN ({marks})",
-                chunk,
-            ):
-                self.rows[ev_id] = tuple(row)  # type: ignore[assignment]
-        doc_ids = sorted({r[6] for r in self.rows.values()})
-        for chunk, marks in in_batches(doc_ids):
-            for doc_id, *row in conn.execute(
-                "SELECT id, name, sha256, date, language, organization, body FROM documents"
-                f" WHERE id IN ({marks})",
-                chunk,
-            ):
-                self.docs[doc_id] = tuple(row)  # type: ignore[assignment]
+        self.rows = _by_id(
+            conn,
+            'SELECT id, kind, date, attrs, sentence, start, "end", doc_id FROM link_evidence',
+            sorted(self.keys_of),
+        )
+        self.docs = _by_id(
+            conn,
+            "SELECT id, name, sha256, date, language, organization, body FROM documents",
+            sorted({r[6] for r in self.rows.values()}),
+        )
 
     def later(self, keys: list[str], date: str, organization: str | None) -> dict[int, list[str]]:
         """The rows under ``keys`` of documents dated after ``date``, each with its keys:
