@@ -111,6 +111,8 @@ def _rows(page: str) -> list[str]:
 def test_the_commitments_page_and_api_come_in_pages(store: Store) -> None:
     client = TestClient(create_app(store.path))
     every = linked.commitments(store, by_deadline=True)
+    soonest = sorted(followups(store), key=lambda f: (f.deadline or "9999", f.date or "", f.file))
+    assert every == linked.with_doc_ids(store, [f.to_dict() for f in soonest])
     counts = linked.commitment_counts(store)
     assert len(every) == sum(counts.values()) > COMMITMENT_PAGE + 10
 

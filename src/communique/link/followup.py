@@ -390,10 +390,6 @@ class _EvidenceIndex:
 
     def __init__(self, conn: Any, keys: list[str]) -> None:
         self.conn = conn
-        # id -> kind, event date, attrs (JSON), sentence, start, end, document id
-        self.rows: dict[int, tuple[str, str | None, str, int, int, int, int]] = {}
-        # document id -> name, sha256, date, language, organization, body
-        self.docs: dict[int, tuple[str, str, str | None, str, str | None, str | None]] = {}
         self._attrs: dict[int, dict[str, Any]] = {}
         self.keys_of: dict[int, set[str]] = defaultdict(set)  # of the keys asked for
         postings: dict[tuple[str | None, str], list[tuple[str, int]]] = defaultdict(list)
@@ -413,12 +409,14 @@ class _EvidenceIndex:
             rows.sort()
             self.dates[posting] = [d for d, _i in rows]
             self.ids[posting] = [i for _d, i in rows]
-        self.rows = _by_id(
+        # id -> kind, event date, attrs (JSON), sentence, start, end, document id
+        self.rows: dict[int, tuple[str, str | None, str, int, int, int, int]] = _by_id(
             conn,
             'SELECT id, kind, date, attrs, sentence, start, "end", doc_id FROM link_evidence',
             sorted(self.keys_of),
         )
-        self.docs = _by_id(
+        # document id -> name, sha256, date, language, organization, body
+        self.docs: dict[int, tuple[str, str, str | None, str, str | None, str | None]] = _by_id(
             conn,
             "SELECT id, name, sha256, date, language, organization, body FROM documents",
             sorted({r[6] for r in self.rows.values()}),

@@ -173,11 +173,32 @@ def commitments(
     written out, so a page of a store with thousands of them costs a page."""
     from communique.link import followups
 
-    every = followups(store, status=status)
     if by_deadline:
-        every = sorted(every, key=lambda f: (f.deadline or "9999", f.date or "", f.file))
+        every = _by_deadline(store)
+        if status is not None:
+            every = [f for f in every if f.status == status]
+    else:
+        every = followups(store, status=status)
     chosen = every[offset:] if limit is None else every[offset : offset + limit]
     return with_doc_ids(store, [f.to_dict() for f in chosen])
+
+
+def _by_deadline(store: Any) -> list[Any]:
+    """The follow-ups, soonest deadline first, sorted once until the store changes
+    (each page of /commitments asks; 0.2 s a sort at 10,000 documents)."""
+    from communique.link import followups
+    from communique.link.build import ensure_built
+    from communique.store.derived import derived
+
+    ensure_built(store)  # a write, if any, before the store's marker is read
+    return derived(
+        store.conn,
+        "followups_by_deadline",
+        lambda _: sorted(
+            followups(store, build=False),
+            key=lambda f: (f.deadline or "9999", f.date or "", f.file),
+        ),
+    )
 
 
 def commitment_counts(store: Any) -> dict[str, int]:
