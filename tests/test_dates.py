@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from communique.extract.dates import (
+    TextDates,
     date_mentions,
     find_dates,
     find_deadlines,
@@ -17,6 +18,7 @@ from communique.extract.dates import (
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 SEEDS = sorted((SHARED / "corpus" / "seeds").glob("*.txt"))
+TESTS = Path(__file__).resolve().parent
 
 
 def values(text: str, lang: str, ref: str | None = "2002-11-23") -> set[str]:
@@ -371,3 +373,38 @@ def test_periods_from_the_texts_date(text: str, lang: str, ref: str, deadline: s
     assert text[start:end].strip() == text.strip()
     # no date of the text, no period to count from
     assert parse_deadline(text, lang, None) is None
+
+
+_SENTENCE_DOCS = [
+    *SEEDS,
+    *sorted((TESTS / "blind").glob("*.txt")),
+    *sorted((TESTS / "heldout").glob("*.txt")),
+]
+
+
+@pytest.mark.parametrize("path", _SENTENCE_DOCS, ids=lambda p: p.name)
+def test_a_sentences_dates_read_off_the_documents_scan(path: Path) -> None:
+    """Commitments take each sentence's dates from the document's scan: it must
+    give what scanning the sentence alone gives, for every sentence."""
+    from communique.extract.metadata import extract_metadata
+    from communique.knowledge import load
+    from communique.normalize import normalize
+    from communique.readers import read
+    from communique.segment import segment
+
+    seg = segment(normalize(read(path)))
+    ref = extract_metadata(seg, load()).date
+    doc = TextDates(seg.text, seg.language, ref)
+    for s in seg.sentences:
+        assert doc.within(s.start, s.end) == find_dates(s.text, seg.language, ref), s.text
+
+
+def test_a_date_across_the_edge_of_a_piece_is_left_to_a_scan_of_the_piece() -> None:
+    text = "They met on 5 May 2020 in Moscow."
+    doc = TextDates(text, "en", None)
+    start = text.index("5 May")
+    assert doc.within(0, start + 5) is None  # "5 May 2020" cut after "May"
+    assert doc.within(start + 2, len(text)) is None  # cut before "May"
+    assert doc.within(0, len(text)) == find_dates(text, "en", None)
+    (d,) = doc.within(start, len(text)) or []
+    assert (d.start, d.surface, d.value) == (0, "5 May 2020", "2020-05-05")

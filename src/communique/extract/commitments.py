@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from communique.extract.dates import best_deadline, led_by, ru_parse
+from communique.extract.dates import TextDates, best_deadline, led_by, ru_parse
 from communique.records import Commitment, SegmentedDocument, Sentence
 
 _CUE = {
@@ -65,13 +65,18 @@ def find_commitments(
     lang = seg.language if seg.language in _CUE else "en"
     cue = _CUE[lang]
     out: list[Commitment] = []
+    doc_dates: TextDates | None = None
     for sent in seg.sentences:
         # cues are written with е; the text may spell ё ("проведён"); the length is kept
         text = sent.text.replace("ё", "е").replace("Ё", "Е") if lang == "ru" else sent.text
         matches = list(cue.finditer(text))
         if not matches and lang != "ru":
             continue  # no cue, no commitment (Russian may still have a bare future verb)
-        found = best_deadline(sent.text, lang, doc_date)
+        if doc_dates is None:
+            # A third of the sentences have a cue; scanning each again for dates
+            # cost as much as the whole document's scan.
+            doc_dates = TextDates(seg.text, lang, doc_date)
+        found = best_deadline(sent.text, lang, doc_date, doc_dates.within(sent.start, sent.end))
         if found is None:
             continue
         # "will be held in 2017" only dates an event; "will be held before the end of 2019"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -1113,6 +1114,53 @@ def find_dates(text: str, lang: str, ref: str | None = None) -> list[DateMatch]:
     return [c for c in _scan(text, lang, ref) if isinstance(c, DateMatch)]
 
 
+class TextDates:
+    """The dates of a text, read per piece: extractors that look at one sentence at a
+    time (commitments) take its dates from the scan the whole text already had.
+
+    A piece's dates are the text's dates inside it, shifted to its start. Over
+    every sentence of the seeds, the test documents and 1,000 generated ones,
+    that is exactly what scanning the sentence alone gives; a date candidate
+    that crosses the piece's edge is the one case where it could not be (the
+    sentence alone would read a shorter one), and there :meth:`within` gives
+    None so that the caller scans the piece."""
+
+    __slots__ = ("_cands", "_starts")
+
+    def __init__(self, text: str, lang: str, ref: str | None) -> None:
+        # Sorted by start and non-overlapping, malformed spans included.
+        self._cands = _scan(text, lang, ref)
+        self._starts = [c.start for c in self._cands]
+
+    def within(self, start: int, end: int) -> list[DateMatch] | None:
+        """The dates of ``text[start:end]``, offsets relative to ``start``; None
+        when a candidate crosses either edge."""
+        cands = self._cands
+        i = bisect_left(self._starts, start)
+        if i > 0 and cands[i - 1].end > start:
+            return None
+        out: list[DateMatch] = []
+        for c in cands[i:]:
+            if c.start >= end:
+                break
+            if c.end > end:
+                return None
+            if isinstance(c, DateMatch):
+                out.append(
+                    DateMatch(
+                        c.start - start,
+                        c.end - start,
+                        c.surface,
+                        c.value,
+                        c.precision,
+                        c.end_value,
+                        c.relative,
+                        c.kind,
+                    )
+                )
+        return out
+
+
 def find_malformed_dates(text: str, lang: str) -> list[Malformed]:
     """Date-shaped spans with impossible fields (``June 31, 2003``, ``202年6月22日``)."""
     return [c for c in _scan(text, lang, None) if isinstance(c, Malformed)]
@@ -1468,18 +1516,24 @@ _DEADLINES: TextCache[tuple[str, str, str | None], tuple[Deadline, ...]] = TextC
 )
 
 
-def find_deadlines(text: str, lang: str, ref: str | None) -> list[Deadline]:
-    """Every time limit in ``text`` that is not already past at ``ref``."""
+def find_deadlines(
+    text: str, lang: str, ref: str | None, dates: list[DateMatch] | None = None
+) -> list[Deadline]:
+    """Every time limit in ``text`` that is not already past at ``ref``. ``dates``:
+    ``find_dates(text, lang, ref)`` when the caller has it (see :class:`TextDates`)."""
     key = (text, lang, ref)
     got = _DEADLINES.get(key)
     if got is None:
-        got = tuple(_find_deadlines(text, lang, ref))
+        got = tuple(_find_deadlines(text, lang, ref, dates))
         _DEADLINES.put(key, got, len(text))
     return list(got)
 
 
-def _find_deadlines(text: str, lang: str, ref: str | None) -> list[Deadline]:
-    dates = find_dates(text, lang, ref)
+def _find_deadlines(
+    text: str, lang: str, ref: str | None, dates: list[DateMatch] | None = None
+) -> list[Deadline]:
+    if dates is None:
+        dates = find_dates(text, lang, ref)
     out: list[Deadline] = list(_duration_deadlines(text, lang, ref))
     if lang == "zh":
         out.extend(_zh_deadlines(text, dates, ref))
@@ -1671,11 +1725,13 @@ def _zh_deadlines(text: str, dates: list[DateMatch], ref: str | None) -> Iterato
         yield Deadline(day, lo, end, text[lo:end])
 
 
-def best_deadline(text: str, lang: str, ref: str | None) -> Deadline | None:
+def best_deadline(
+    text: str, lang: str, ref: str | None, dates: list[DateMatch] | None = None
+) -> Deadline | None:
     """The limit a sentence is about: a dated limit beats an undated event, and a cued limit
     ("не позднее 1 июля 2010 года") a bare period in the same sentence ("на 2010-2012
-    годы"); among equals the latest."""
-    found = find_deadlines(text, lang, ref)
+    годы"); among equals the latest. ``dates`` as for :func:`find_deadlines`."""
+    found = find_deadlines(text, lang, ref, dates)
     if not found:
         return None
     return max(found, key=lambda d: (d.day is not None, d.strong, d.day or ""))
@@ -1694,6 +1750,7 @@ __all__ = [
     "DateMatch",
     "Deadline",
     "Malformed",
+    "TextDates",
     "best_deadline",
     "clear_caches",
     "date_mentions",
