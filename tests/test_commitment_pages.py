@@ -60,6 +60,8 @@ def test_the_evidence_index_finds_what_a_query_per_promise_finds(store: Store) -
     for p in promises:
         mine = list(dict.fromkeys(p.match_keys()))
         got = {i: sorted(k) for i, k in index.later(mine, p.date, p.organization).items()}
+        reports = index.later(mine, p.date, p.organization, ("done", "progress"))
+        assert {i for i in got if index.rows[i][0] in ("done", "progress")} == set(reports)
         assert got == _query_per_promise(conn, p, mine), (p.file, p.sentence_index)
         found += len(got)
     assert found > 5_000  # the index is exercised, not only empty answers compared
@@ -83,6 +85,28 @@ def test_scoring_only_evidence_past_the_gates_changes_no_follow_up(
     monkeypatch.setattr(fu, "_gates", every_key)
     assert [f.to_dict() for f in fu._all_followups(store)] == gated
     assert sum(calls) > 1000  # the gates did leave keys out
+
+
+def test_leaving_out_kinds_of_evidence_a_promise_cannot_use_changes_no_follow_up(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An instrument passes the score only for a promise to conclude or establish
+    one, an office held only for a promise to establish or rename it: looking at
+    reports alone for the other promises must give the follow-ups of looking at
+    every kind of evidence for all."""
+    kept = [f.to_dict() for f in fu._all_followups(store)]
+    # offices and instruments still reach the promises that can use them
+    assert {e["kind"] for f in kept for e in f["evidence"]} >= {"done", "instrument", "office"}
+    narrowed: list[int] = []
+    kinds = fu._kinds
+
+    def every_kind(p: Any) -> tuple[str, ...]:
+        narrowed.append(len(fu.EVIDENCE_KINDS) - len(kinds(p)))
+        return fu.EVIDENCE_KINDS
+
+    monkeypatch.setattr(fu, "_kinds", every_kind)
+    assert [f.to_dict() for f in fu._all_followups(store)] == kept
+    assert sum(map(bool, narrowed)) > len(narrowed) // 2  # most promises were narrowed
 
 
 def test_follow_ups_are_kept_until_documents_are_linked_elsewhere(
