@@ -383,9 +383,10 @@ _SENTENCE_DOCS = [
 
 
 @pytest.mark.parametrize("path", _SENTENCE_DOCS, ids=lambda p: p.name)
-def test_a_sentences_dates_read_off_the_documents_scan(path: Path) -> None:
-    """Commitments take each sentence's dates from the document's scan: it must
-    give what scanning the sentence alone gives, for every sentence."""
+def test_a_pieces_dates_read_off_the_documents_scan(path: Path) -> None:
+    """Commitments take each sentence's dates from the document's scan, and the
+    check for closing lines each short paragraph's: it must give what scanning the
+    piece alone gives, for every sentence and paragraph."""
     from communique.extract.metadata import extract_metadata
     from communique.knowledge import load
     from communique.normalize import normalize
@@ -397,6 +398,12 @@ def test_a_sentences_dates_read_off_the_documents_scan(path: Path) -> None:
     doc = TextDates(seg.text, seg.language, ref)
     for s in seg.sentences:
         assert doc.within(s.start, s.end) == find_dates(s.text, seg.language, ref), s.text
+    # and every paragraph, as the check for two closing lines reads them
+    for p in seg.paragraphs:
+        body = seg.text[p.start : p.end].strip()
+        start = seg.text.index(body, p.start) if body else p.start
+        got = doc.within(start, start + len(body))
+        assert got == find_dates(body, seg.language, ref), body
 
 
 def test_a_date_across_the_edge_of_a_piece_is_left_to_a_scan_of_the_piece() -> None:

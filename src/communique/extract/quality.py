@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from communique.extract.dates import find_dates, find_malformed_dates
+from communique.extract.dates import TextDates, find_dates, find_malformed_dates
 from communique.records import Mention, SegmentedDocument
 
 # A document-type heading as a paragraph of its own. English and Russian headings are
@@ -83,10 +83,15 @@ def _signature_lines(seg: SegmentedDocument, lang: str, doc_date: str | None) ->
     """Closing "Place, date" lines: two of them with different dates are two documents."""
     rest = _SIGNATURE_REST[lang]
     found: list[tuple[int, str, str]] = []
-    for start, _end, body in _paragraphs(seg):
+    doc_dates: TextDates | None = None
+    for start, end, body in _paragraphs(seg):
         if len(body) > 80:
             continue
-        ds = find_dates(body, lang, doc_date)
+        if doc_dates is None:
+            doc_dates = TextDates(seg.text, lang, doc_date)  # the scan dates had
+        ds = doc_dates.within(start, end)
+        if ds is None:
+            ds = find_dates(body, lang, doc_date)
         if len(ds) != 1 or ds[0].precision != "day" or ds[0].relative:
             continue
         d = ds[0]
