@@ -189,6 +189,46 @@ def test_the_facts_api_comes_in_pages(store: Store) -> None:
     assert client.get("/api/v1/facts", params={"limit": 10_001}).status_code == 422
 
 
+def test_the_positions_page_and_api_come_in_pages_between_dates(store: Store) -> None:
+    """An issue's statements, a page of groups at a time, optionally between two
+    dates: the same groups, in the same order, as the whole list of the store."""
+    from communique.link import positions
+    from communique.service.pages_link import POSITION_PAGE
+
+    client = TestClient(create_app(store.path))
+    issue = max(linked.issues(store), key=lambda i: len(positions(store, i["code"])))["code"]
+    every = linked.with_doc_ids(store, positions(store, issue))
+    assert len(every) > POSITION_PAGE  # more than one page
+    first = client.get("/positions", params={"issue": issue}).text
+    assert first.count('<section class="position-group">') == POSITION_PAGE
+    assert f"1–{POSITION_PAGE} of {len(every)}" in first
+    assert f"/positions?issue={issue}&amp;offset={POSITION_PAGE}" in first
+    last = client.get("/positions", params={"issue": issue, "offset": 10**6}).text
+    assert last.count('<section class="position-group">') == 1  # past the end: the last
+
+    api = client.get(f"/api/v1/positions/{issue}", params={"limit": 7, "offset": 3}).json()
+    assert (api["count"], api["limit"], api["offset"]) == (len(every), 7, 3)
+    assert api["groups"] == every[3:10]
+
+    years = sorted({g["date"][:4] for g in every if g["date"]})
+    low, high = years[len(years) // 3], years[2 * len(years) // 3]
+    inside = [g for g in every if g["date"] and low <= g["date"][:4] <= high]
+    assert 0 < len(inside) < len(every)
+    ranged = client.get(
+        f"/api/v1/positions/{issue}", params={"from": low, "to": high, "limit": 10_000}
+    ).json()
+    assert ranged["count"] == len(inside) and ranged["groups"] == inside
+    page = client.get("/positions", params={"issue": issue, "from": low, "to": high}).text
+    shown = re.findall(r'<time datetime="([^"]*)"', page)
+    assert shown == [g["date"] for g in inside][:POSITION_PAGE]
+    if len(inside) > POSITION_PAGE:
+        assert f"from={low}&amp;to={high}&amp;offset={POSITION_PAGE}" in page
+    bad = client.get("/positions", params={"issue": issue, "from": "the 1990s"})
+    assert bad.status_code == 200 and "Date filter ignored" in bad.text
+    assert client.get(f"/api/v1/positions/{issue}", params={"to": "1990s"}).status_code == 422
+    assert client.get(f"/api/v1/positions/{issue}", params={"limit": 0}).status_code == 422
+
+
 _MOVED = """JOINT COMMUNIQUE
 
 The meeting of the Council of Ministers of Foreign Affairs of the member states of the \

@@ -277,3 +277,25 @@ def test_issue_counts_follow_documents_stored_elsewhere(tmp_path: Path) -> None:
         after = issue_stats(page)
         assert after == _issue_stats(page.conn)
         assert sum(r["total"] for r in after["issues"]) > sum(r["total"] for r in before["issues"])
+
+
+def test_the_issue_list_and_an_issues_positions_follow_documents_stored_elsewhere(
+    tmp_path: Path,
+) -> None:
+    from communique.link import positions
+    from communique.service.linked import _issues, issues, position_page
+
+    first, more = _corpus(tmp_path, "first", 3, 12), _corpus(tmp_path, "more", 6, 13)
+    db = new_db(tmp_path, "p.db")
+    with Store.open(db) as page, Store.open(db) as ingest:
+        assert ingest.ingest([first]).ok
+        before = issues(page)
+        assert before == _issues(page.conn) and issues(page) is before
+        issue = before[0]["code"]
+        groups, count = position_page(page, issue)
+        assert count == len(positions(page, issue)) > 0 and len(groups) == count
+        assert ingest.ingest([more]).ok
+        after = issues(page)
+        assert after == _issues(page.conn)
+        assert sum(i["documents"] for i in after) > sum(i["documents"] for i in before)
+        assert position_page(page, issue)[1] == len(positions(page, issue)) > count

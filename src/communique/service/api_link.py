@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from communique.service import linked
-from communique.service.api import Store
+from communique.service.api import From, Store, To, _filters
 from communique.service.models import (
     CommitmentList,
     EntityDetail,
@@ -38,6 +38,7 @@ MAX_ID = 2**63 - 1
 ENTITY_LIMIT = 10_000
 COMMITMENT_LIMIT = 10_000
 FACT_LIMIT = 10_000
+POSITION_LIMIT = 10_000
 _E422: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "A parameter is malformed."}
 }
@@ -197,6 +198,18 @@ def positions(
     store: Store,
     issue: str,
     organization: Annotated[str | None, Query(description="Only this organization.")] = None,
+    date_from: From = None,
+    date_to: To = None,
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=POSITION_LIMIT,
+            description=f"Groups (one text, its language versions together) per page,"
+            f" at most {POSITION_LIMIT}.",
+        ),
+    ] = 1000,
+    offset: Annotated[int, Query(ge=0, description="Groups to skip.")] = 0,
 ) -> Positions:
     from communique.knowledge import load
 
@@ -204,8 +217,24 @@ def positions(
     kb = load()
     if code not in kb.issues:
         raise HTTPException(404, f"no issue {issue!r}; GET /api/v1/issues lists them")
-    groups = linked.positions(store, code, (organization or "").strip() or None)
-    return Positions(issue=code, name=kb.name(code), groups=groups)  # type: ignore[arg-type]
+    bounds = _filters(None, None, None, None, date_from, date_to)
+    groups, count = linked.position_page(
+        store,
+        code,
+        (organization or "").strip() or None,
+        date_from=bounds["date_from"],
+        date_to=bounds["date_to"],
+        offset=offset,
+        limit=limit,
+    )
+    return Positions(
+        issue=code,
+        name=kb.name(code),
+        groups=groups,  # type: ignore[arg-type]
+        count=count,
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get("/issues", summary="Issues the knowledge pack knows, with the documents stating each")

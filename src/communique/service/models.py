@@ -287,6 +287,9 @@ class Positions(_Model):
     issue: str
     name: str
     groups: list[PositionGroup]
+    count: int = Field(description="Groups between the dates asked for, on every page.")
+    limit: int
+    offset: int
 
 
 class EntitySummary(_Model):

@@ -8,14 +8,15 @@ works without JavaScript; every value links to the sentence it came from.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import quote_plus
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from communique.service import charts, data, linked, uploads
-from communique.service.pages import SearchForm, error_page, templates
+from communique.service.pages import SearchForm, _date_or_notice, error_page, templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -73,6 +74,8 @@ ENTITY_PAGE = 300
 # Commitments per page: the generated store of 1,000 documents holds 15,779 of them,
 # and the page once rendered every one (19 MB of HTML, a second a view).
 COMMITMENT_PAGE = 200
+# Statements on one issue, a group (one text and its language versions) each.
+POSITION_PAGE = 50
 
 
 @router.get("/entities", response_class=HTMLResponse)
@@ -220,7 +223,13 @@ def commitments_page(request: Request, status: str = "", offset: int = 0) -> HTM
 
 
 @router.get("/positions", response_class=HTMLResponse)
-def positions_page(request: Request, issue: str = "") -> HTMLResponse:
+def positions_page(
+    request: Request,
+    issue: str = "",
+    date_from: Annotated[str, Query(alias="from")] = "",
+    date_to: Annotated[str, Query(alias="to")] = "",
+    offset: int = 0,
+) -> HTMLResponse:
     from communique.knowledge import load
 
     store = _store(request)
@@ -232,8 +241,24 @@ def positions_page(request: Request, issue: str = "") -> HTMLResponse:
     if not code:
         stated = [i for i in issues if i["documents"]]
         code = stated[0]["code"] if stated else ""
-    groups = linked.positions(store, code) if code else []
-    languages = sorted({v["language"] for g in groups for v in g["versions"]})
+    notices: list[str] = []
+    low = _date_or_notice(date_from, upper=False, notices=notices)
+    high = _date_or_notice(date_to, upper=True, notices=notices)
+    groups: list[dict[str, Any]] = []
+    count = 0
+    offset = max(0, offset)
+    if code:
+        groups, count = linked.position_page(
+            store, code, date_from=low, date_to=high, offset=offset, limit=POSITION_PAGE
+        )
+        if offset and offset >= count:  # past the end (the store shrank): the last one
+            offset = max(0, count - 1)
+            groups, count = linked.position_page(
+                store, code, date_from=low, date_to=high, offset=offset, limit=POSITION_PAGE
+            )
+    query = "&".join(
+        f"{k}={quote_plus(v)}" for k, v in (("issue", code), ("from", low), ("to", high)) if v
+    )
     return _page(
         request,
         "positions.html",
@@ -242,7 +267,13 @@ def positions_page(request: Request, issue: str = "") -> HTMLResponse:
         issue=code,
         issue_name=kb.name(code) if code else "",
         groups=groups,
-        languages=languages,
+        date_from=low or "",
+        date_to=high or "",
+        notices=notices,
+        count=count,
+        offset=offset,
+        size=POSITION_PAGE,
+        pager_prefix=f"/positions?{query}&" if query else "/positions?",
     )
 
 
