@@ -229,6 +229,39 @@ def test_the_positions_page_and_api_come_in_pages_between_dates(store: Store) ->
     assert client.get(f"/api/v1/positions/{issue}", params={"limit": 0}).status_code == 422
 
 
+def test_the_meetings_page_and_api_come_in_pages_between_dates(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from communique.service import pages_link
+
+    monkeypatch.setattr(pages_link, "MEETING_PAGE", 7)
+    client = TestClient(create_app(store.path))
+    every = linked.meetings(store)
+    assert len(every) > 14
+    first = client.get("/meetings").text
+    assert first.count('class="tl-item"') == 7 and f"1–7 of {len(every)}" in first
+    second = client.get("/meetings", params={"offset": 7}).text
+    shown = re.findall(r'<li class="tl-item">\s*<time datetime="([^"]*)"', second)
+    assert shown == [m["date"] for m in every[7:14]]
+    assert client.get("/meetings", params={"offset": 10**6}).text.count('class="tl-item"') == 1
+
+    api = client.get("/api/v1/meetings", params={"limit": 5, "offset": 2}).json()
+    assert (api["count"], api["limit"], api["offset"]) == (len(every), 5, 2)
+    assert api["meetings"] == every[2:7]
+    years = sorted({m["date"][:4] for m in every})
+    low, high = years[len(years) // 3], years[2 * len(years) // 3]
+    inside = [m for m in every if low <= m["date"][:4] <= high]
+    assert 0 < len(inside) < len(every)
+    ranged = client.get("/api/v1/meetings", params={"from": low, "to": high}).json()
+    assert ranged["count"] == len(inside) and ranged["meetings"] == inside
+    page = client.get("/meetings", params={"from": low, "to": high}).text
+    assert f"{len(inside)} meeting" in page
+    if len(inside) > 7:
+        assert f"/meetings?from={low}&amp;to={high}&amp;offset=7" in page
+    assert "Date filter ignored" in client.get("/meetings", params={"to": "soon"}).text
+    assert client.get("/api/v1/meetings", params={"from": "soon"}).status_code == 422
+
+
 _MOVED = """JOINT COMMUNIQUE
 
 The meeting of the Council of Ministers of Foreign Affairs of the member states of the \

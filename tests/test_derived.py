@@ -279,11 +279,11 @@ def test_issue_counts_follow_documents_stored_elsewhere(tmp_path: Path) -> None:
         assert sum(r["total"] for r in after["issues"]) > sum(r["total"] for r in before["issues"])
 
 
-def test_the_issue_list_and_an_issues_positions_follow_documents_stored_elsewhere(
+def test_issues_positions_and_meetings_follow_documents_stored_elsewhere(
     tmp_path: Path,
 ) -> None:
     from communique.link import positions
-    from communique.service.linked import _issues, issues, position_page
+    from communique.service.linked import _issues, _meetings, issues, meetings, position_page
 
     first, more = _corpus(tmp_path, "first", 3, 12), _corpus(tmp_path, "more", 6, 13)
     db = new_db(tmp_path, "p.db")
@@ -294,8 +294,11 @@ def test_the_issue_list_and_an_issues_positions_follow_documents_stored_elsewher
         issue = before[0]["code"]
         groups, count = position_page(page, issue)
         assert count == len(positions(page, issue)) > 0 and len(groups) == count
+        held = meetings(page)
+        assert held and meetings(page) is held and held == _meetings(page)
         assert ingest.ingest([more]).ok
         after = issues(page)
         assert after == _issues(page.conn)
         assert sum(i["documents"] for i in after) > sum(i["documents"] for i in before)
         assert position_page(page, issue)[1] == len(positions(page, issue)) > count
+        assert len(meetings(page)) > len(held) and meetings(page) == _meetings(page)

@@ -39,6 +39,7 @@ ENTITY_LIMIT = 10_000
 COMMITMENT_LIMIT = 10_000
 FACT_LIMIT = 10_000
 POSITION_LIMIT = 10_000
+MEETING_LIMIT = 10_000
 _E422: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "A parameter is malformed."}
 }
@@ -257,9 +258,30 @@ def issue_stats(store: Store) -> IssueStats:
     response_model=MeetingList,
     summary="Meetings (body, place, dates) in date order, with the documents reporting them",
 )
-def meetings(store: Store) -> MeetingList:
-    rows = linked.meetings(store)
-    return MeetingList(meetings=rows, count=len(rows))  # type: ignore[arg-type]
+def meetings(
+    store: Store,
+    date_from: From = None,
+    date_to: To = None,
+    limit: Annotated[
+        int,
+        Query(ge=1, le=MEETING_LIMIT, description=f"Meetings per page, at most {MEETING_LIMIT}."),
+    ] = 1000,
+    offset: Annotated[int, Query(ge=0, description="Meetings to skip.")] = 0,
+) -> MeetingList:
+    bounds = _filters(None, None, None, None, date_from, date_to)
+    rows, count = linked.meeting_page(
+        store,
+        date_from=bounds["date_from"],
+        date_to=bounds["date_to"],
+        offset=offset,
+        limit=limit,
+    )
+    return MeetingList(
+        meetings=rows,  # type: ignore[arg-type]
+        count=count,
+        limit=limit,
+        offset=offset,
+    )
 
 
 # ------------------------------------------------------------------ exports

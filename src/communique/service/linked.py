@@ -128,8 +128,7 @@ def fact_page(
     from communique.link import facts as link_facts
 
     every = link_facts(store, subject=subject, predicate=predicate, at=at)
-    chosen = every[offset:] if limit is None else every[offset : offset + limit]
-    return with_doc_ids(store, [f.to_dict() for f in chosen]), len(every)
+    return with_doc_ids(store, [f.to_dict() for f in _cut(every, offset, limit)]), len(every)
 
 
 def state_at(store: Any, day: str, organization: str) -> dict[str, Any]:
@@ -229,7 +228,6 @@ def position_page(
     are shown a page at a time; an issue's groups for every organization are
     kept until the store changes, and each page or date range is cut from them."""
     from communique.link import positions as link_positions
-    from communique.search.filters import parse_bound
     from communique.store.derived import derived
 
     if organization:
@@ -237,18 +235,30 @@ def position_page(
     else:
         # keyed by the issue alone: a code of the knowledge pack, so the kept values are few
         groups = derived(store.conn, ("positions", issue), lambda _: link_positions(store, issue))
-    if date_from or date_to:
-        low = parse_bound(date_from, upper=False) if date_from else None
-        high = parse_bound(date_to, upper=True) if date_to else None
-        groups = [
-            g
-            for g in groups
-            if g["date"]
-            and (low is None or g["date"] >= low)
-            and (high is None or g["date"] <= high)
-        ]
-    chosen = groups[offset:] if limit is None else groups[offset : offset + limit]
-    return with_doc_ids(store, chosen), len(groups)
+    groups = _dated_between(groups, date_from, date_to)
+    return with_doc_ids(store, _cut(groups, offset, limit)), len(groups)
+
+
+def _dated_between(
+    rows: list[dict[str, Any]], date_from: str | None, date_to: str | None
+) -> list[dict[str, Any]]:
+    """The rows whose ``date`` lies between two bounds (``YYYY[-MM[-DD]]``, an upper
+    year or month taken whole, as search takes them); undated rows only without bounds."""
+    from communique.search.filters import parse_bound
+
+    if not (date_from or date_to):
+        return rows
+    low = parse_bound(date_from, upper=False) if date_from else None
+    high = parse_bound(date_to, upper=True) if date_to else None
+    return [
+        r
+        for r in rows
+        if r["date"] and (low is None or r["date"] >= low) and (high is None or r["date"] <= high)
+    ]
+
+
+def _cut(rows: list[Any], offset: int, limit: int | None) -> list[Any]:
+    return rows[offset:] if limit is None else rows[offset : offset + limit]
 
 
 def issues(store: Any) -> list[dict[str, Any]]:
@@ -319,7 +329,35 @@ def _issue_stats(conn: Any) -> dict[str, Any]:
 
 
 def meetings(store: Any) -> list[dict[str, Any]]:
-    """Meetings (body, place, dates), oldest first, each with the documents reporting it."""
+    """Meetings (body, place, dates), oldest first, each with the documents reporting it.
+
+    Kept until the store changes (:func:`communique.store.derived.derived`): do
+    not modify what comes back."""
+    from communique.store.derived import derived
+
+    # linked first: building the link layer inside the computation would change the
+    # store under the value, and the next call would compute it again
+    _ensure(store)
+    return derived(store.conn, "meetings", lambda _: _meetings(store))
+
+
+def meeting_page(
+    store: Any,
+    *,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """The meetings that began between ``date_from`` and ``date_to`` (``YYYY[-MM[-DD]]``,
+    a year or month taken whole), from ``offset`` (``limit`` of them, or all), and
+    how many there are: 10,000 generated documents report thousands of meetings
+    (5.6 MB of HTML on one page)."""
+    rows = _dated_between(meetings(store), date_from, date_to)
+    return _cut(rows, offset, limit), len(rows)
+
+
+def _meetings(store: Any) -> list[dict[str, Any]]:
     from communique.link import facts as link_facts
 
     refs = doc_refs(store)

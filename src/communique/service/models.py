@@ -335,7 +335,9 @@ class MeetingOut(_Model):
 
 class MeetingList(_Model):
     meetings: list[MeetingOut]
-    count: int
+    count: int = Field(description="Meetings between the dates asked for, on every page.")
+    limit: int
+    offset: int
 
 
 class IssueYears(_Model):

@@ -8,6 +8,7 @@ works without JavaScript; every value links to the sentence it came from.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote_plus
 
@@ -76,6 +77,7 @@ ENTITY_PAGE = 300
 COMMITMENT_PAGE = 200
 # Statements on one issue, a group (one text and its language versions) each.
 POSITION_PAGE = 50
+MEETING_PAGE = 200
 
 
 @router.get("/entities", response_class=HTMLResponse)
@@ -219,6 +221,28 @@ def commitments_page(request: Request, status: str = "", offset: int = 0) -> HTM
     )
 
 
+# ------------------------------------------------------------------ paging
+
+
+def _page_from(
+    fetch: Callable[[int], tuple[list[dict[str, Any]], int]], offset: int
+) -> tuple[list[dict[str, Any]], int, int]:
+    """``fetch(offset)`` (the rows of a page and how many there are), and the offset
+    used: past the end (the store shrank since the link was made) it is the last row."""
+    offset = max(0, offset)
+    rows, count = fetch(offset)
+    if offset and offset >= count:
+        offset = max(0, count - 1)
+        rows, count = fetch(offset)
+    return rows, count, offset
+
+
+def _pager_prefix(path: str, **params: str | None) -> str:
+    """``path?`` with the parameters given (empty ones left out), ready for ``offset=``."""
+    query = "&".join(f"{k}={quote_plus(v)}" for k, v in params.items() if v)
+    return f"{path}?{query}&" if query else f"{path}?"
+
+
 # ------------------------------------------------------------------ positions
 
 
@@ -246,19 +270,13 @@ def positions_page(
     high = _date_or_notice(date_to, upper=True, notices=notices)
     groups: list[dict[str, Any]] = []
     count = 0
-    offset = max(0, offset)
     if code:
-        groups, count = linked.position_page(
-            store, code, date_from=low, date_to=high, offset=offset, limit=POSITION_PAGE
+        groups, count, offset = _page_from(
+            lambda at: linked.position_page(
+                store, code, date_from=low, date_to=high, offset=at, limit=POSITION_PAGE
+            ),
+            offset,
         )
-        if offset and offset >= count:  # past the end (the store shrank): the last one
-            offset = max(0, count - 1)
-            groups, count = linked.position_page(
-                store, code, date_from=low, date_to=high, offset=offset, limit=POSITION_PAGE
-            )
-    query = "&".join(
-        f"{k}={quote_plus(v)}" for k, v in (("issue", code), ("from", low), ("to", high)) if v
-    )
     return _page(
         request,
         "positions.html",
@@ -273,7 +291,7 @@ def positions_page(
         count=count,
         offset=offset,
         size=POSITION_PAGE,
-        pager_prefix=f"/positions?{query}&" if query else "/positions?",
+        pager_prefix=_pager_prefix("/positions", **{"issue": code, "from": low, "to": high}),
     )
 
 
@@ -281,9 +299,22 @@ def positions_page(
 
 
 @router.get("/meetings", response_class=HTMLResponse)
-def meetings_page(request: Request) -> HTMLResponse:
+def meetings_page(
+    request: Request,
+    date_from: Annotated[str, Query(alias="from")] = "",
+    date_to: Annotated[str, Query(alias="to")] = "",
+    offset: int = 0,
+) -> HTMLResponse:
     store = _store(request)
-    rows = linked.meetings(store)
+    notices: list[str] = []
+    low = _date_or_notice(date_from, upper=False, notices=notices)
+    high = _date_or_notice(date_to, upper=True, notices=notices)
+    rows, count, offset = _page_from(
+        lambda at: linked.meeting_page(
+            store, date_from=low, date_to=high, offset=at, limit=MEETING_PAGE
+        ),
+        offset,
+    )
     stats = linked.issue_stats(store)
     top = stats["issues"][:12]
     chart = charts.small_multiples(
@@ -299,9 +330,16 @@ def meetings_page(request: Request) -> HTMLResponse:
         "meetings.html",
         "Meetings",
         years=sorted(years.items()),
-        count=len(rows),
+        count=count,
         chart=chart,
         issue_count=len(stats["issues"]),
+        date_from=low or "",
+        date_to=high or "",
+        notices=notices,
+        offset=offset,
+        shown=len(rows),
+        size=MEETING_PAGE,
+        pager_prefix=_pager_prefix("/meetings", **{"from": low, "to": high}),
     )
 
 
