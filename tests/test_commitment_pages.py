@@ -176,14 +176,25 @@ def test_the_facts_api_comes_in_pages(store: Store) -> None:
     from communique.link import facts
 
     client = TestClient(create_app(store.path))
-    every = linked.with_doc_ids(store, [f.to_dict() for f in facts(store)])
+    every = linked.with_doc_ids(
+        store, [{**f.to_dict(), "source_count": len(f.sources)} for f in facts(store)]
+    )
     assert len(every) > 500
-    whole = client.get("/api/v1/facts").json()  # 1,000 a page by default
+    assert max(f["source_count"] for f in every) > 3
+    whole = client.get("/api/v1/facts", params={"sources": 10**6}).json()  # 1,000 a page
     assert whole["count"] == len(every) and whole["facts"] == every[:1000]
-    got = client.get("/api/v1/facts", params={"limit": 50, "offset": 400}).json()
+    # the first 100 sources of each by default, the oldest first, and how many in all
+    capped = client.get("/api/v1/facts").json()["facts"]
+    assert capped == [{**f, "sources": f["sources"][:100]} for f in every[:1000]]
+    few = client.get("/api/v1/facts", params={"sources": 2, "limit": 10_000}).json()["facts"]
+    assert few == [{**f, "sources": f["sources"][:2]} for f in every]
+    assert client.get("/api/v1/facts", params={"sources": -1}).status_code == 422
+    got = client.get("/api/v1/facts", params={"limit": 50, "offset": 400, "sources": 10**6}).json()
     assert (got["count"], got["limit"], got["offset"]) == (len(every), 50, 400)
     assert got["facts"] == every[400:450]
-    members = client.get("/api/v1/facts", params={"predicate": "member", "limit": 2}).json()
+    members = client.get(
+        "/api/v1/facts", params={"predicate": "member", "limit": 2, "sources": 10**6}
+    ).json()
     assert members["count"] == sum(f["predicate"] == "member" for f in every)
     assert members["facts"] == [f for f in every if f["predicate"] == "member"][:2]
     assert client.get("/api/v1/facts", params={"limit": 10_001}).status_code == 422

@@ -251,12 +251,22 @@ def test_the_facts_of_the_store_follow_links_made_elsewhere(tmp_path: Path) -> N
         before = facts(page, build=False)
         again = facts(page, build=False)
         assert again == before and all(a is b for a, b in zip(again, before, strict=True))
+        subject = max(
+            {f.subject for f in before}, key=lambda s: sum(f.subject == s for f in before)
+        )
+        own = facts(page, subject=subject, build=False)
+        kept = facts(page, subject=subject, build=False)
+        assert own and all(a is b for a, b in zip(kept, own, strict=True))
         assert ingest.ingest([more]).ok
         ensure_built(ingest)
         after = facts(page, build=False)
         fresh = _assembled(ingest.conn, None, None, ())  # computed anew, not kept
         assert [f.to_dict() for f in after] == [f.to_dict() for f in fresh]
         assert len(after) > len(before)
+        # a subject's facts follow too, and are the store's facts of that subject
+        mine = [f.to_dict() for f in facts(page, subject=subject, build=False)]
+        assert mine == [f.to_dict() for f in _assembled(ingest.conn, subject, None, ())]
+        assert mine != [f.to_dict() for f in own]
         day = "2010-06-15"
         assert [f.to_dict() for f in facts(page, at=day, build=False)] == [
             f.to_dict() for f in after if f.valid_at(day)

@@ -321,8 +321,9 @@ def facts(
     never depend on another's, except that membership ends lower statuses, so
     memberships are still read for those).
 
-    The facts of the whole store are kept until it changes
-    (:func:`communique.store.derived.derived`): they are shared, do not modify them."""
+    The facts of the whole store, and of each subject asked for, are kept until it
+    changes (:func:`communique.store.derived.derived`): they are shared, do not
+    modify them."""
     from communique.link.build import ensure_built
     from communique.store.derived import derived
 
@@ -330,7 +331,11 @@ def facts(
         ensure_built(store)
     conn = store.conn
     if subject:
-        out = _assembled(conn, subject, predicate, without)
+        # One subject's periods read only its timeline's assertions, but an
+        # organization's positions are thousands (1.3 s for SCO at 10,000 documents):
+        # kept too, under a name of their own.
+        key = ("facts of", subject, predicate, tuple(sorted(set(without))))
+        out = derived(conn, key, lambda c: _assembled(c, subject, predicate, without))
     else:
         # Every period of the store, read and assembled once until the store changes:
         # the organization at a date and the list of meetings ask again and again.

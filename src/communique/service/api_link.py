@@ -40,6 +40,7 @@ COMMITMENT_LIMIT = 10_000
 FACT_LIMIT = 10_000
 POSITION_LIMIT = 10_000
 MEETING_LIMIT = 10_000
+SOURCE_LIMIT = 1_000_000
 _E422: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "A parameter is malformed."}
 }
@@ -128,6 +129,16 @@ def facts(
         int, Query(ge=1, le=FACT_LIMIT, description=f"Facts per page, at most {FACT_LIMIT}.")
     ] = 1000,
     offset: Annotated[int, Query(ge=0, description="Facts to skip.")] = 0,
+    sources: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=SOURCE_LIMIT,
+            description="Sources per fact, at most (the oldest first); `source_count` has"
+            " them all. A position is stated in thousands of sentences: page through them"
+            " with /api/v1/positions/{issue}?organization=.",
+        ),
+    ] = 100,
 ) -> FactList:
     when = day(at, "at") if at and at.strip() else None
     rows, count = linked.fact_page(
@@ -137,6 +148,7 @@ def facts(
         at=when,
         offset=offset,
         limit=limit,
+        sources=sources,
     )
     return FactList(facts=rows, count=count, limit=limit, offset=offset)  # type: ignore[arg-type]
 

@@ -210,6 +210,9 @@ class FactOut(_Open):
     mode: str | None = Field(None, description="stated, or inferred from another fact.")
     conflict: bool = False
     sources: list[SourceOut] = Field(default_factory=list)
+    source_count: int | None = Field(
+        None, description="How many sources the fact has, when `sources` may hold fewer."
+    )
 
 
 class FactList(_Model):
