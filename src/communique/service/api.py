@@ -58,14 +58,8 @@ To = Annotated[
 Offset = Annotated[int, Query(ge=0, description="Results to skip.")]
 
 
-def _filters(
-    lang: str | None,
-    type: str | None,
-    org: str | None,
-    body: str | None,
-    date_from: str | None,
-    date_to: str | None,
-) -> dict[str, str | None]:
+def date_bounds(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
+    """The ``from`` and ``to`` parameters, checked (a 422 names the bad one); None when blank."""
     try:
         lower = data.date_param(date_from, upper=False)
     except ValueError as exc:
@@ -74,6 +68,18 @@ def _filters(
         upper = data.date_param(date_to, upper=True)
     except ValueError as exc:
         raise HTTPException(422, f"to: {exc}") from None
+    return lower, upper
+
+
+def _filters(
+    lang: str | None,
+    type: str | None,
+    org: str | None,
+    body: str | None,
+    date_from: str | None,
+    date_to: str | None,
+) -> dict[str, str | None]:
+    lower, upper = date_bounds(date_from, date_to)
     return {
         "type": data.clean(type),
         "organization": data.clean(org),

@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from communique.service import linked
-from communique.service.api import From, Store, To, _filters
+from communique.service.api import From, Store, To, date_bounds
 from communique.service.models import (
     CommitmentList,
     EntityDetail,
@@ -230,13 +230,13 @@ def positions(
     kb = load()
     if code not in kb.issues:
         raise HTTPException(404, f"no issue {issue!r}; GET /api/v1/issues lists them")
-    bounds = _filters(None, None, None, None, date_from, date_to)
+    lower, upper = date_bounds(date_from, date_to)
     groups, count = linked.position_page(
         store,
         code,
         (organization or "").strip() or None,
-        date_from=bounds["date_from"],
-        date_to=bounds["date_to"],
+        date_from=lower,
+        date_to=upper,
         offset=offset,
         limit=limit,
     )
@@ -280,11 +280,11 @@ def meetings(
     ] = 1000,
     offset: Annotated[int, Query(ge=0, description="Meetings to skip.")] = 0,
 ) -> MeetingList:
-    bounds = _filters(None, None, None, None, date_from, date_to)
+    lower, upper = date_bounds(date_from, date_to)
     rows, count = linked.meeting_page(
         store,
-        date_from=bounds["date_from"],
-        date_to=bounds["date_to"],
+        date_from=lower,
+        date_to=upper,
         offset=offset,
         limit=limit,
     )

@@ -163,8 +163,8 @@ def search_page(
         page_no = max(1, int(page))
     except ValueError:
         page_no = 1
-    lower = _date_or_notice(form["from"], upper=False, notices=notices)
-    upper = _date_or_notice(form["to"], upper=True, notices=notices)
+    lower = date_or_notice(form["from"], upper=False, notices=notices)
+    upper = date_or_notice(form["to"], upper=True, notices=notices)
     filters = {
         "language": form["lang"] or None,
         "type": form["type"] or None,
@@ -284,7 +284,7 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 # ------------------------------------------------------------------------ helpers
 
 
-def _date_or_notice(value: str, *, upper: bool, notices: list[str]) -> str | None:
+def date_or_notice(value: str, *, upper: bool, notices: list[str]) -> str | None:
     try:
         return data.date_param(value, upper=upper)
     except ValueError as exc:

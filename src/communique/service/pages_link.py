@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from communique.service import charts, data, linked, uploads
-from communique.service.pages import SearchForm, _date_or_notice, error_page, templates
+from communique.service.pages import SearchForm, date_or_notice, error_page, templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -266,8 +266,8 @@ def positions_page(
         stated = [i for i in issues if i["documents"]]
         code = stated[0]["code"] if stated else ""
     notices: list[str] = []
-    low = _date_or_notice(date_from, upper=False, notices=notices)
-    high = _date_or_notice(date_to, upper=True, notices=notices)
+    low = date_or_notice(date_from, upper=False, notices=notices)
+    high = date_or_notice(date_to, upper=True, notices=notices)
     groups: list[dict[str, Any]] = []
     count = 0
     if code:
@@ -307,8 +307,8 @@ def meetings_page(
 ) -> HTMLResponse:
     store = _store(request)
     notices: list[str] = []
-    low = _date_or_notice(date_from, upper=False, notices=notices)
-    high = _date_or_notice(date_to, upper=True, notices=notices)
+    low = date_or_notice(date_from, upper=False, notices=notices)
+    high = date_or_notice(date_to, upper=True, notices=notices)
     rows, count, offset = _page_from(
         lambda at: linked.meeting_page(
             store, date_from=low, date_to=high, offset=at, limit=MEETING_PAGE
