@@ -312,3 +312,19 @@ def test_issues_positions_and_meetings_follow_documents_stored_elsewhere(
         assert sum(i["documents"] for i in after) > sum(i["documents"] for i in before)
         assert position_page(page, issue)[1] == len(positions(page, issue)) > count
         assert len(meetings(page)) > len(held) and meetings(page) == _meetings(page)
+
+
+def test_values_of_many_arguments_do_not_push_out_the_stores_own(tmp_path: Path) -> None:
+    """A client asking for one subject after another fills a pool of its own: the
+    store's facts, computed once, are still there after more subjects than the
+    store-wide pool holds."""
+    from communique.store.derived import SHARED_ENTRIES
+
+    db = new_db(tmp_path, "m.db")
+    with Store.open(db) as store:
+        assert store.ingest([_corpus(tmp_path, "few", 3, 14)]).ok
+        every = facts(store)
+        for i in range(SHARED_ENTRIES + 8):
+            assert facts(store, subject=f"NOBODY{i}", build=False) == []
+        again = facts(store, build=False)
+        assert again and all(a is b for a, b in zip(again, every, strict=True))

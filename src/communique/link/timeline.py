@@ -335,7 +335,9 @@ def facts(
         # organization's positions are thousands (1.3 s for SCO at 10,000 documents):
         # kept too, under a name of their own.
         key = ("facts of", subject, predicate, tuple(sorted(set(without))))
-        out = derived(conn, key, lambda c: _assembled(c, subject, predicate, without))
+        out = derived(
+            conn, key, lambda c: _assembled(c, subject, predicate, without), one_of_many=True
+        )
     else:
         # Every period of the store, read and assembled once until the store changes:
         # the organization at a date and the list of meetings ask again and again.

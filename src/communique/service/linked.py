@@ -243,8 +243,13 @@ def position_page(
     if organization:
         groups = link_positions(store, issue, organization=organization)
     else:
-        # keyed by the issue alone: a code of the knowledge pack, so the kept values are few
-        groups = derived(store.conn, ("positions", issue), lambda _: link_positions(store, issue))
+        # one issue's groups, among the pack's issues
+        groups = derived(
+            store.conn,
+            ("positions", issue),
+            lambda _: link_positions(store, issue),
+            one_of_many=True,
+        )
     groups = _dated_between(groups, date_from, date_to)
     return with_doc_ids(store, _cut(groups, offset, limit)), len(groups)
 

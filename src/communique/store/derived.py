@@ -43,6 +43,10 @@ T = TypeVar("T")
 # Values of the databases used last, across connections: bounded, since a
 # process may open many stores (a test suite does) and a value can be large.
 SHARED_ENTRIES = 64
+# Values of one argument among many (one subject's facts, one issue's positions)
+# are kept apart: a client asking for a hundred subjects in turn must not push the
+# store's follow-ups (seconds to compute again) out of the pool above.
+ARGUMENT_ENTRIES = 256
 
 
 class Connection(sqlite3.Connection):
@@ -90,6 +94,7 @@ class _Shared:
 
 
 _SHARED = _Shared(SHARED_ENTRIES)
+_BY_ARGUMENT = _Shared(ARGUMENT_ENTRIES)
 
 
 def _sqlite_file(conn: sqlite3.Connection) -> str:
@@ -136,24 +141,32 @@ def change_marker(conn: Any) -> Hashable | None:
     return marker() if callable(marker) else None
 
 
-def derived(conn: Any, name: Hashable, compute: Callable[[Any], T]) -> T:
+def derived(
+    conn: Any, name: Hashable, compute: Callable[[Any], T], *, one_of_many: bool = False
+) -> T:
     """``compute(conn)``, or the value it gave for this database if the database has
-    not changed since. Callers must not modify what they get."""
+    not changed since. Callers must not modify what they get.
+
+    ``one_of_many``: the value of one argument among many (``name`` holds it), kept
+    in a pool of its own, and only where connections share values."""
     shared = shared_marker(conn)
     if shared is not None:
+        pool = _BY_ARGUMENT if one_of_many else _SHARED
         database, marker = shared
         key = (database, name)
-        found, value = _SHARED.get(key, marker)
+        found, value = pool.get(key, marker)
         if found:
             return value  # type: ignore[no-any-return]
         # One computes, the others wait for its value rather than compute it too.
-        with _SHARED.lock_for(key):
-            found, value = _SHARED.get(key, marker)
+        with pool.lock_for(key):
+            found, value = pool.get(key, marker)
             if found:
                 return value  # type: ignore[no-any-return]
             value = compute(conn)
-            _SHARED.put(key, marker, value)
+            pool.put(key, marker, value)
             return value
+    if one_of_many:
+        return compute(conn)  # a connection's own values are not bounded
     cache: dict[Hashable, tuple[Hashable, Any]] | None = getattr(conn, "derived", None)
     if cache is None:
         return compute(conn)
@@ -171,9 +184,11 @@ def derived(conn: Any, name: Hashable, compute: Callable[[Any], T]) -> T:
 def clear_shared() -> None:
     """Forget the values shared across connections (each is recomputed on next use)."""
     _SHARED.clear()
+    _BY_ARGUMENT.clear()
 
 
 __all__ = [
+    "ARGUMENT_ENTRIES",
     "SHARED_ENTRIES",
     "Connection",
     "change_marker",
