@@ -85,6 +85,19 @@ def _files(f: Fact) -> set[str]:
     return {s.file for s in f.sources}
 
 
+def test_every_sources_surface_is_its_span_of_the_document(genre: Store) -> None:
+    """The surface is cut from the sentence when the span lies in it (the whole
+    document's text was read for each fact row): it must be the span's text."""
+    texts = dict(genre.conn.execute("SELECT sha256, text FROM documents"))
+    checked = 0
+    for f in facts(genre):
+        for s in f.sources:
+            start, end = s.span
+            assert s.surface == (texts[s.sha256][start:end] if start >= 0 else ""), f
+            checked += 1
+    assert checked > 20
+
+
 def test_seats_in_three_languages_and_a_move(genre: Store) -> None:
     rats = [f for f in facts(genre, subject="RATS") if f.predicate == "seat"]
     assert [(f.object, f.valid_from, f.valid_to) for f in rats] == [

@@ -134,7 +134,12 @@ def _assertions(
     sql = (
         "SELECT f.subject, f.predicate, f.object, f.valid_from, f.mode, f.sentence, f.start,"
         ' f."end", f.attrs, d.name, d.sha256, d.date, d.language, s.text,'
-        ' substr(d.text, f.start + 1, f."end" - f.start)'
+        # The surface from the sentence when the span lies in it: the document's
+        # whole text read for each row cost 0.9 s of 2.4 for the 380,000 rows of
+        # 10,000 generated documents.
+        ' CASE WHEN f.start >= s.start AND f."end" <= s."end"'
+        ' THEN substr(s.text, f.start - s.start + 1, f."end" - f.start)'
+        ' ELSE substr(d.text, f.start + 1, f."end" - f.start) END'
         " FROM link_facts f JOIN documents d ON d.id = f.doc_id"
         " LEFT JOIN sentences s ON s.doc_id = f.doc_id AND s.idx = f.sentence"
         " WHERE 1 = 1"
@@ -155,6 +160,9 @@ def _assertions(
         for batch, marks in in_batches(sorted(set(subjects))):
             found.extend(conn.execute(sql + f" AND f.subject IN ({marks})", [*params, *batch]))
         rows = found
+    # A position's attributes are a few hundred distinct texts over hundreds of
+    # thousands of rows: each is parsed once (the dicts are only read).
+    parsed: dict[str, dict[str, Any]] = {}
     out = []
     for (
         subj,
@@ -186,7 +194,10 @@ def _assertions(
             surface if start >= 0 else "",
             mode,
         )
-        out.append(_Assertion(subj, pred, obj, valid_from, mode, json.loads(attrs), src))
+        a = parsed.get(attrs)
+        if a is None:
+            a = parsed[attrs] = json.loads(attrs)
+        out.append(_Assertion(subj, pred, obj, valid_from, mode, a, src))
     out.sort(key=lambda a: (a.subject, a.predicate, a.order()))
     return out
 
