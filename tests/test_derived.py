@@ -328,3 +328,28 @@ def test_values_of_many_arguments_do_not_push_out_the_stores_own(tmp_path: Path)
             assert facts(store, subject=f"NOBODY{i}", build=False) == []
         again = facts(store, build=False)
         assert again and all(a is b for a, b in zip(again, every, strict=True))
+
+
+def test_the_stores_facts_name_persons_from_the_kept_list_as_from_their_own_mentions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store's facts name thousands of persons from the list of every person,
+    kept; a subject's few from their own mentions. Both must give the same names."""
+    from communique.link import timeline
+    from communique.link.entities import all_persons, persons
+
+    db = new_db(tmp_path, "n.db")
+    with Store.open(db) as store:
+        assert store.ingest([_corpus(tmp_path, "people", 12, 15)]).ok
+        ensure_built(store)
+        every = all_persons(store.conn)
+        assert len(every) > 5 and all_persons(store.conn) is every
+        ids = [p.id for p in every]
+        assert [(p.id, p.name) for p in persons(store.conn, ids=ids)] == [
+            (p.id, p.name) for p in every
+        ]
+        named = [f.to_dict() for f in _assembled(store.conn, None, None, ())]
+        assert any(f["object"].startswith("person:") for f in named)
+        for few in (0, 10**9):  # every fact named through the kept list, then through its own
+            monkeypatch.setattr(timeline, "_FEW_PERSONS", few)
+            assert [f.to_dict() for f in _assembled(store.conn, None, None, ())] == named

@@ -142,6 +142,14 @@ def _person_keys(conn: Any) -> dict[str, tuple[str, ...]]:
     return {pid: tuple(sorted(ks)) for pid, ks in keys.items()}
 
 
+def all_persons(conn: Any) -> list[Person]:
+    """:func:`persons` of the whole store, kept until it changes (the entity list, the
+    names in the store's facts and the exports all ask): shared, do not modify."""
+    from communique.store.derived import derived
+
+    return derived(conn, "persons", lambda c: persons(c))
+
+
 def persons(
     conn: Any, *, with_mentions: bool = False, ids: Iterable[str] | None = None
 ) -> list[Person]:

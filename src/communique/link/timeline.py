@@ -295,13 +295,21 @@ def _end_lower_statuses(facts: list[Fact]) -> None:
                 f.valid_to = joined
 
 
+_FEW_PERSONS = 1_000
+
+
 def _names(facts: list[Fact], conn: Any) -> None:
     from communique.knowledge import load
-    from communique.link.entities import persons
+    from communique.link.entities import all_persons, persons
 
     kb = load()
     wanted = {f.object for f in facts if f.object.startswith("person:")}
-    people = {p.id: p.name for p in persons(conn, ids=wanted)} if wanted else {}
+    # a subject's few holders read their own mentions; the store's thousands take
+    # the whole list, read once for every such computation
+    people: dict[str, str] = {}
+    if wanted:
+        chosen = all_persons(conn) if len(wanted) > _FEW_PERSONS else persons(conn, ids=wanted)
+        people = {p.id: p.name for p in chosen}
     for f in facts:
         if f.subject.startswith("instrument:"):
             f.subject_name = f.attrs.get("name")

@@ -454,7 +454,7 @@ def entities(store: Any, kind: str | None = None, q: str | None = None) -> list[
 
 
 def _entities(store: Any) -> list[dict[str, Any]]:
-    from communique.link import persons
+    from communique.link.entities import all_persons
 
     kb = _kb()
     out: list[dict[str, Any]] = []
@@ -473,7 +473,7 @@ def _entities(store: Any) -> list[dict[str, Any]]:
                 }
             )
     per_doc = _person_docs(store)
-    for p in persons(store.conn):
+    for p in all_persons(store.conn):
         d = p.to_dict()
         out.append(
             {
