@@ -54,11 +54,11 @@ def _slug(code: str) -> str:
 
 def popolo(store: Any) -> dict[str, Any]:
     from communique.knowledge import load
-    from communique.link.entities import persons
+    from communique.link.entities import all_persons
     from communique.link.timeline import facts
 
     kb = load()
-    people = persons(store.conn)
+    people = all_persons(store.conn)
     all_facts = [f for f in facts(store, build=False) if f.predicate != "position"]
     org_codes: set[str] = set()
     posts: dict[str, dict[str, Any]] = {}
