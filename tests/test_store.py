@@ -203,6 +203,66 @@ def test_a_failing_document_leaves_nothing(tmp_store: Store) -> None:
     _fts_ok(tmp_store)
 
 
+def test_a_failing_document_in_a_batch_leaves_the_others(tmp_store: Store) -> None:
+    from communique.store.sqlite import prepare
+
+    first = build_processed(EN_COMMUNIQUE, "first.txt")
+    bad = build_processed(
+        EN_COMMUNIQUE.replace("Astana", "Bishkek"),
+        "bad.txt",
+        mentions=[("place", "Bishkek", "Bishkek")],
+    )
+    bad.extraction.mentions[0].value = None  # type: ignore[assignment]
+    last = build_processed(EN_COMMUNIQUE.replace("Astana", "Dushanbe"), "last.txt")
+    results = tmp_store.write([prepare(first), prepare(bad), prepare(last)])
+    assert isinstance(results[1], sqlite3.IntegrityError)
+    assert [r[1] for r in (results[0], results[2])] == [True, True]  # type: ignore[index]
+    assert {d.name for d in tmp_store.documents()} == {"first.txt", "last.txt"}
+    assert tmp_store.search("Bishkek").total == 0
+    assert tmp_store.search("Dushanbe").total > 0
+    _fts_ok(tmp_store)
+
+
+def _fts5_segments(store: Store) -> int:
+    """Segments of the FTS5 index, from its structure record (fts5_index.c: a
+    4-byte cookie, a version mark in newer SQLite, then varints nLevel, nSegment)."""
+    (block,) = store.conn.execute("SELECT block FROM sentences_fts_data WHERE id = 10").fetchone()
+    i = 8 if block[4:8] == b"\xff\x00\x00\x01" else 4
+
+    def varint() -> int:
+        nonlocal i
+        value = 0
+        while True:
+            byte = block[i]
+            i += 1
+            value = (value << 7) | (byte & 0x7F)
+            if byte < 0x80:
+                return value
+
+    varint()  # levels
+    return varint()
+
+
+@pytest.mark.sqlite_only
+def test_a_batch_adds_one_segment_to_the_full_text_index(tmp_store: Store) -> None:
+    # FTS5 writes what it holds in memory out as a segment at every savepoint,
+    # and SQLite opens one around every statement that fires a trigger: rows
+    # written document by document made a segment per document to merge later.
+    from communique.store.sqlite import prepare
+
+    docs = [
+        prepare(build_processed(EN_COMMUNIQUE.replace("Astana", city), f"{city}.txt"))
+        for city in ("Astana", "Bishkek", "Dushanbe")
+    ]
+    tmp_store.write(docs)
+    assert _fts5_segments(tmp_store) == 1
+    tmp_store.write(
+        [prepare(build_processed(EN_COMMUNIQUE.replace("Astana", "Tashkent"), "t.txt"))]
+    )
+    assert _fts5_segments(tmp_store) == 2
+    _fts_ok(tmp_store)
+
+
 def test_delete_removes_everything_and_keeps_index_consistent(genre_store: Store) -> None:
     (en,) = genre_store.documents(language="en")
     assert genre_store.search("Afghanistan").total > 0
