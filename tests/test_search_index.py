@@ -164,6 +164,35 @@ def test_tokens_are_the_fts5_tokens() -> None:
     assert {b[0] for b in bad} <= {"a\u01e0b", "a\u01e1b"}, bad[:5]
 
 
+def test_index_terms_that_are_tokens_already_are_kept_as_they_are(seeds_dir: Path) -> None:
+    """The shortcut of the tantivy sync (terms made only of characters FTS5 would not
+    change, one space apart, are its tokens as they are) gives what cutting them
+    gives: for every character it takes, and for the index terms of the seeds."""
+    from communique.normalize import normalize
+    from communique.readers import read
+    from communique.segment import index_terms, segment
+
+    def cut(terms: str) -> str:
+        return " ".join(fts_tokens(terms))
+
+    taken = [chr(c) for c in range(0x4E00, 0xA000)]
+    taken += [chr(c) for c in range(0x430, 0x450)] + ["ё", *"abcxyz0189"]
+    for ch in taken:
+        assert engine._ALREADY_TOKENS.fullmatch(f"{ch} x{ch}") is not None
+        assert cut(f"{ch} x{ch}") == f"{ch} x{ch}"
+    for terms in ("café noir", "Москва", "a  b", " a", "ё\u0308", "２００２", "x_y"):
+        assert engine._ALREADY_TOKENS.fullmatch(terms) is None
+        assert engine._indexed_terms(terms) == cut(terms)
+    seen = 0
+    for path in sorted(seeds_dir.glob("*.txt")):
+        seg = segment(normalize(read(path)))
+        for sentence in seg.sentences:
+            terms = " ".join(index_terms(sentence.text, seg.language))
+            assert engine._indexed_terms(terms) == cut(terms), terms
+            seen += 1
+    assert seen > 100
+
+
 def test_date_key_orders_like_iso_text() -> None:
     dates = ["2002", "2002-01", "2002-01-01", "2002-01-31", "2002-02", "2003", "2010-12-31"]
     keys = [engine.date_key(d) for d in dates]
