@@ -184,15 +184,21 @@ def test_adding_the_same_bytes_twice_changes_nothing(tmp_path: Path) -> None:
     assert _snapshot(db) == before
 
 
-def test_a_failing_document_leaves_nothing(tmp_store: Store) -> None:
-    good = build_processed(EN_COMMUNIQUE, "good.txt")
+def _broken_document() -> Any:
+    """A document set in Bishkek whose rows cannot be written: a value that is not
+    text breaks the mentions insert, the last step."""
     bad = build_processed(
         EN_COMMUNIQUE.replace("Astana", "Bishkek"),
         "bad.txt",
         mentions=[("place", "Bishkek", "Bishkek")],
     )
-    # A value that is not text breaks the mentions insert, the last step.
     bad.extraction.mentions[0].value = None  # type: ignore[assignment]
+    return bad
+
+
+def test_a_failing_document_leaves_nothing(tmp_store: Store) -> None:
+    good = build_processed(EN_COMMUNIQUE, "good.txt")
+    bad = _broken_document()
     with pytest.raises(sqlite3.IntegrityError):
         tmp_store.add(bad)
     assert tmp_store.stats().documents == 0
@@ -207,12 +213,7 @@ def test_a_failing_document_in_a_batch_leaves_the_others(tmp_store: Store) -> No
     from communique.store.sqlite import prepare
 
     first = build_processed(EN_COMMUNIQUE, "first.txt")
-    bad = build_processed(
-        EN_COMMUNIQUE.replace("Astana", "Bishkek"),
-        "bad.txt",
-        mentions=[("place", "Bishkek", "Bishkek")],
-    )
-    bad.extraction.mentions[0].value = None  # type: ignore[assignment]
+    bad = _broken_document()
     last = build_processed(EN_COMMUNIQUE.replace("Astana", "Dushanbe"), "last.txt")
     results = tmp_store.write([prepare(first), prepare(bad), prepare(last)])
     assert isinstance(results[1], sqlite3.IntegrityError)
