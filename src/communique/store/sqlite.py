@@ -82,8 +82,8 @@ _BATCH = 128
 _BATCH_SECONDS = 2.0
 # A bulk ingest brings the search index up to the committed rows at most this
 # often (and once at the end): each index commit makes a segment that tantivy
-# merges later, and committing after every batch (of 64 then) cost ~1.3 ms of the ~7 ms
-# the writer spends per document. Searches meanwhile see what is indexed.
+# merges later, and committing after every batch (of 64 then) cost ~1.3 ms of
+# the ~7 ms the writer spent per document. Searches meanwhile see what is indexed.
 _INDEX_SECONDS = 5.0
 # While a bulk ingest writes, its connection keeps more pages in memory and lets
 # the write-ahead log grow to this many pages before copying it into the
@@ -441,8 +441,8 @@ class Store:
         One ``(id, created)`` per document, in order, or the exception that kept
         it out: when one fails, the batch is written again with a savepoint per
         document, so that it leaves nothing behind and the others are still
-        committed. A reader never sees
-        half a document; one commit for a batch is what makes bulk ingest fast.
+        committed. A reader never sees half a document; one commit for a batch
+        is what makes bulk ingest fast.
         ``index=False`` leaves the search index behind the rows (a bulk ingest
         syncs it now and then with :meth:`_sync_index`; an open catches it up).
         """
