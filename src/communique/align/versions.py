@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from communique.align.anchors import text_anchors
+from communique.records import json_text
 
 # Raise when the features or the content test change: every pair is evaluated again.
 VERSION = 2
@@ -185,7 +186,7 @@ def document_anchors(
 
 def features_json(anchors: Sequence[Iterable[str]]) -> str:
     """The stored form of a document's anchors (``version_features.anchors``)."""
-    return json.dumps([sorted(s) for s in anchors], ensure_ascii=False)
+    return json_text([sorted(s) for s in anchors])
 
 
 def _fingerprint(anchors: Iterable[Iterable[str]]) -> frozenset[str]:

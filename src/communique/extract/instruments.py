@@ -135,6 +135,9 @@ _RU_STOP = {
     "которые", "была", "был", "было", "были", "является", "будет", "будут", "а", "также",
 }  # fmt: skip
 
+# Matched in place (pos, endpos): each instrument tries every date before it, and
+# slicing the text between them copied up to a whole document per try.
+_ZH_DATE_GAP = re.compile(r"\s*的?\s*")
 _DATE_GAP = {
     "en": re.compile(
         r"^[\s,]*(?:(?:signed|adopted|approved|concluded|agreed|dated|done)\b"
@@ -206,7 +209,7 @@ def _named_bodies(text: str, lang: str, kb: Any) -> list[tuple[int, int]]:
 def _date_of(text: str, lang: str, start: int, end: int, dates: list[DateMatch]) -> str | None:
     if lang == "zh":
         for d in dates:
-            if d.end <= start and re.fullmatch(r"\s*的?\s*", text[d.end : start]):
+            if d.end <= start and _ZH_DATE_GAP.fullmatch(text, d.end, start):
                 return d.value
         return None
     gap_re = _DATE_GAP.get(lang, _DATE_GAP["en"])

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from communique.records import ProcessedDocument
+from communique.records import ProcessedDocument, json_text
 from communique.search import DOC_SHIFT, SearchResult, pgtext, search
 from communique.search import engine as search_engine
 from communique.search.filters import Filters
@@ -234,11 +234,6 @@ class Prepared:
     sha256: str | None = None
 
 
-# json.dumps builds a new encoder on every call that passes an option; a document
-# has a hundred mentions or so, each with its attributes to encode.
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
-
-
 def prepare(processed: ProcessedDocument) -> PreparedDocument:
     """The rows :meth:`Store.write` inserts for a processed document."""
     from communique.align.versions import document_anchors, features_json
@@ -259,7 +254,7 @@ def prepare(processed: ProcessedDocument) -> PreparedDocument:
     anchors = document_anchors(
         lang, [s.text for s in seg.sentences], [(m[0], m[1], m[5], m[6]) for m in mentions]
     )
-    header = json.dumps(asdict(doc.header), ensure_ascii=False) if doc.header else None
+    header = json_text(asdict(doc.header)) if doc.header else None
     warnings = list(dict.fromkeys([*doc.warnings, *ext.warnings]))
     row = (
         raw.sha256,
@@ -277,8 +272,8 @@ def prepare(processed: ProcessedDocument) -> PreparedDocument:
         ext.body,
         header,
         doc.text,
-        json.dumps(ext.to_record(), ensure_ascii=False),
-        json.dumps(warnings, ensure_ascii=False),
+        json_text(ext.to_record()),
+        json_text(warnings),
     )
     return PreparedDocument(
         sha256=raw.sha256,
@@ -286,7 +281,7 @@ def prepare(processed: ProcessedDocument) -> PreparedDocument:
         paragraphs=[(p.index, p.start, p.end) for p in seg.paragraphs],
         sentences=sentences,
         mentions=[
-            (kind, value, start, end, surface, sentence, _to_json(attrs))
+            (kind, value, start, end, surface, sentence, json_text(attrs))
             for kind, value, start, end, surface, sentence, attrs in mentions
         ],
         features=features_json(anchors),
