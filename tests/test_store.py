@@ -264,6 +264,107 @@ def test_a_batch_adds_one_segment_to_the_full_text_index(tmp_store: Store) -> No
     _fts_ok(tmp_store)
 
 
+def _has_index(db: Any, name: str = "mentions_kind_value") -> bool:
+    conn = raw_connect(db)
+    try:
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+        return conn.execute(sql, (name,)).fetchone() is not None
+    finally:
+        conn.close()
+
+
+def _texts(folder: Path, cities: list[str]) -> list[Path]:
+    folder.mkdir()
+    files = []
+    for city in cities:
+        f = folder / f"{city}.txt"
+        f.write_text(EN_COMMUNIQUE.replace("Astana", city), encoding="utf-8")
+        files.append(f)
+    return files
+
+
+_CITIES = ["Astana", "Bishkek", "Dushanbe", "Tashkent"]
+
+
+@pytest.mark.sqlite_only
+def test_a_bulk_ingest_builds_the_mentions_value_index_at_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from communique.store import sqlite as store_sqlite
+
+    monkeypatch.setattr(store_sqlite, "_DEFER_INDEX_DOCUMENTS", 2)
+    db = tmp_path / "bulk.db"
+    seen: list[bool] = []
+
+    def on_event(event: Any) -> None:
+        if event.kind == "file" and event.status == "stored":
+            seen.append(_has_index(db))
+
+    with Store(db) as store:
+        report = store.ingest(_texts(tmp_path / "docs", _CITIES), progress=on_event)
+        assert [r.status for r in report.results] == ["stored"] * 4
+        assert seen == [False] * 4  # left out while the batches were written
+        assert _has_index(db)
+        plan = store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT doc_id FROM mentions WHERE kind = 'state' AND value = 'KZ'"
+        ).fetchall()
+        assert any("mentions_kind_value" in str(row) for row in plan)
+        assert (
+            store.conn.execute(
+                "SELECT count(DISTINCT doc_id) FROM mentions WHERE kind = 'state' AND value = 'KZ'"
+            ).fetchone()[0]
+            == 4
+        )
+
+
+@pytest.mark.sqlite_only
+def test_an_ingest_smaller_than_the_store_keeps_the_index_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from communique.store import sqlite as store_sqlite
+
+    monkeypatch.setattr(store_sqlite, "_DEFER_INDEX_DOCUMENTS", 2)
+    db = tmp_path / "small.db"
+    files = _texts(tmp_path / "docs", _CITIES)
+    seen: list[bool] = []
+    with Store(db) as store:
+        store.ingest(files[:3])
+        store.ingest(files[3:], progress=lambda e: seen.append(_has_index(db)))
+    assert seen and all(seen)
+
+
+@pytest.mark.sqlite_only
+def test_a_bulk_ingest_that_fails_still_builds_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from communique.store import sqlite as store_sqlite
+
+    monkeypatch.setattr(store_sqlite, "_DEFER_INDEX_DOCUMENTS", 2)
+
+    def broken_write(self: Store, docs: Any, *, index: bool = True) -> Any:
+        raise KeyboardInterrupt
+
+    db = tmp_path / "broken.db"
+    with Store(db) as store:
+        monkeypatch.setattr(Store, "write", broken_write)
+        with pytest.raises(KeyboardInterrupt):
+            store.ingest(_texts(tmp_path / "docs", _CITIES))
+    assert _has_index(db)
+
+
+@pytest.mark.sqlite_only
+def test_an_index_left_out_by_an_ingest_that_died_is_built_at_open(tmp_path: Path) -> None:
+    db = tmp_path / "died.db"
+    with Store(db) as store:
+        store.ingest(_texts(tmp_path / "docs", _CITIES))
+        # what a bulk ingest killed before its end leaves
+        store.conn.execute("DROP INDEX mentions_kind_value")
+    assert not _has_index(db)
+    with Store(db) as store:
+        assert _has_index(db)
+        assert store.stats().documents == 4
+
+
 def test_delete_removes_everything_and_keeps_index_consistent(genre_store: Store) -> None:
     (en,) = genre_store.documents(language="en")
     assert genre_store.search("Afghanistan").total > 0

@@ -439,6 +439,14 @@ def current_version(conn: Any) -> int:
     return int(row[0] or 0)
 
 
+# Secondary indexes of SQLite stores that a bulk ingest leaves out while it writes
+# and builds at its end (Store.ingest), each with the statement that builds it.
+# One that an interrupted ingest left out is built when the store is next opened.
+BULK_DEFERRED_INDEXES = {
+    "mentions_kind_value": "CREATE INDEX IF NOT EXISTS mentions_kind_value ON mentions (kind, value)",
+}
+
+
 def migrate(conn: Any, target: int = LATEST) -> int:
     """Bring ``conn`` (autocommit mode; SQLite or :class:`~communique.store.postgres.PgConnection`)
     to schema version ``target``; returns it."""
