@@ -286,13 +286,17 @@ def _texts(folder: Path, cities: list[str]) -> list[Path]:
 _CITIES = ["Astana", "Bishkek", "Dushanbe", "Tashkent"]
 
 
-@pytest.mark.sqlite_only
-def test_a_bulk_ingest_builds_the_mentions_value_index_at_its_end(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def small_bulk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ingests of two files and up count as bulk (2,000 in use)."""
     from communique.store import sqlite as store_sqlite
 
     monkeypatch.setattr(store_sqlite, "_DEFER_INDEX_DOCUMENTS", 2)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.usefixtures("small_bulk")
+def test_a_bulk_ingest_builds_the_mentions_value_index_at_its_end(tmp_path: Path) -> None:
     db = tmp_path / "bulk.db"
     seen: list[bool] = []
 
@@ -318,12 +322,8 @@ def test_a_bulk_ingest_builds_the_mentions_value_index_at_its_end(
 
 
 @pytest.mark.sqlite_only
-def test_an_ingest_smaller_than_the_store_keeps_the_index_up(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from communique.store import sqlite as store_sqlite
-
-    monkeypatch.setattr(store_sqlite, "_DEFER_INDEX_DOCUMENTS", 2)
+@pytest.mark.usefixtures("small_bulk")
+def test_an_ingest_smaller_than_the_store_keeps_the_index_up(tmp_path: Path) -> None:
     db = tmp_path / "small.db"
     files = _texts(tmp_path / "docs", _CITIES)
     seen: list[bool] = []
@@ -334,12 +334,10 @@ def test_an_ingest_smaller_than_the_store_keeps_the_index_up(
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.usefixtures("small_bulk")
 def test_a_bulk_ingest_that_fails_still_builds_the_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from communique.store import sqlite as store_sqlite
-
-    monkeypatch.setattr(store_sqlite, "_DEFER_INDEX_DOCUMENTS", 2)
 
     def broken_write(self: Store, docs: Any, *, index: bool = True) -> Any:
         raise KeyboardInterrupt
