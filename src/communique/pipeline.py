@@ -231,9 +231,8 @@ _MOST_TASKS = 64
 
 def _apply_packed(fn: Callable[[list[T]], list[R]], chunk: list[T]) -> bytes:
     # A chunk's results cross to the parent and wait there as one pickled string,
-    # unpacked only when the writer takes them: the rows of a document take about
-    # 62 KB so and about 210 KB as Python objects, and a window of hundreds of
-    # documents waits in the parent.
+    # unpacked only when the writer takes them: a document's rows are about 62 KB
+    # pickled and 210 KB as Python objects, and hundreds of documents wait.
     return pickle.dumps(fn(chunk), protocol=pickle.HIGHEST_PROTOCOL)
 
 
