@@ -314,18 +314,34 @@ def test_issues_positions_and_meetings_follow_documents_stored_elsewhere(
         assert len(meetings(page)) > len(held) and meetings(page) == _meetings(page)
 
 
-def test_values_of_many_arguments_do_not_push_out_the_stores_own(tmp_path: Path) -> None:
+def test_values_of_many_arguments_do_not_push_out_the_stores_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A client asking for one subject after another fills a pool of its own: the
     store's facts, computed once, are still there after more subjects than the
     store-wide pool holds."""
+    from communique.store import derived as derived_module
     from communique.store.derived import SHARED_ENTRIES
+
+    # On PostgreSQL the marker is the server's WAL position, which autovacuum or a
+    # checkpoint may move at any moment (CI saw it): a moved marker recomputes by
+    # design. This test is about the pools, so the marker is held where it was.
+    read = derived_module.shared_marker
+    held: dict[Any, Any] = {}
+
+    def still(conn: Any) -> Any:
+        found = read(conn)
+        return None if found is None else held.setdefault(found[0], found)
 
     db = new_db(tmp_path, "m.db")
     with Store.open(db) as store:
         assert store.ingest([_corpus(tmp_path, "few", 3, 14)]).ok
+        monkeypatch.setattr(derived_module, "shared_marker", still)
         every = facts(store)
         for i in range(SHARED_ENTRIES + 8):
             assert facts(store, subject=f"NOBODY{i}", build=False) == []
+            if store.dialect == "postgresql":  # what moved the marker in CI
+                store.conn.execute("SELECT pg_logical_emit_message(false, 'test', '')")
         again = facts(store, build=False)
         assert again and all(a is b for a, b in zip(again, every, strict=True))
 
