@@ -482,6 +482,85 @@ def test_ingest_reports_failures_and_goes_on(tmp_path: Path, seeds_dir: Path) ->
         assert store.stats().documents == 1
 
 
+def test_a_store_without_documents_reads_each_file_once(
+    tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nothing is stored yet, so nothing can be skipped: no hashing pass before
+    # processing. Once documents are stored, the pass comes back, and it is what
+    # keeps an unchanged file from being processed again.
+    from communique.store import sqlite as store_sqlite
+
+    hashed: list[str] = []
+    real = store_sqlite.file_sha256
+
+    def counting(path: Path) -> str:
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(store_sqlite, "file_sha256", counting)
+    with Store.open(new_db(tmp_path, "once.db")) as store:
+        assert store.ingest([seeds_dir]).counts()["stored"] == 5
+        assert hashed == []
+        again = store.ingest([seeds_dir])
+        assert again.counts() == {"stored": 0, "unchanged": 5, "failed": 0}
+        assert len(hashed) == 5
+
+
+@pytest.mark.postgres_only
+def test_parallel_writers_hash_every_file_first_even_into_an_empty_store(
+    tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each of PostgreSQL's writers stores what its worker read: a twin must be known
+    # before processing, or the first one written (the copy, say) is the one stored
+    # and the report, which reads twins in input order, says nothing was.
+    looked_up: list[str] = []
+    real = Store._ids_for
+
+    def ids_for(self: Store, hashes: Any) -> dict[str, int]:
+        looked_up.extend(hashes)  # the hashes of the pass, looked up before processing
+        return real(self, hashes)
+
+    monkeypatch.setattr(Store, "_ids_for", ids_for)
+    with Store.open(new_db(tmp_path, "parallel.db")) as store:
+        report = store.ingest([seeds_dir], workers=2)
+        assert report.counts()["stored"] == 5
+        assert sorted(looked_up) == sorted(r.sha256 for r in report.stored)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_twins_in_a_first_ingest_are_found_after_processing(
+    tmp_path: Path, seeds_dir: Path, workers: int
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = sorted(seeds_dir.glob("*.txt"))[0]
+    for name in ("a.txt", "b_copy.txt", "c.md"):
+        (folder / name).write_bytes(seed.read_bytes())
+    for name in ("d_empty.txt", "e_empty_copy.txt"):
+        (folder / name).write_bytes(b"")
+    with Store.open(new_db(tmp_path, f"twins{workers}.db")) as store:
+        report = store.ingest([folder], workers=workers)
+        by_name = {Path(r.path).name: r for r in report.results}
+        # Same bytes read as Markdown: processed, and one of the two is stored. With
+        # PostgreSQL's parallel writers, whichever worker writes first.
+        assert {by_name["a.txt"].status, by_name["c.md"].status} == {"stored", "unchanged"}
+        if store.dialect == "sqlite" or workers == 1:
+            assert by_name["a.txt"].status == "stored"  # one writer, in input order
+        first = by_name["a.txt"].document_id
+        assert first is not None and by_name["c.md"].document_id == first
+        # Same bytes, same suffix: a twin, reported as such and not written again.
+        copy = by_name["b_copy.txt"]
+        assert (copy.status, copy.document_id) == ("unchanged", first)
+        assert copy.reason == f"same content as {folder / 'a.txt'}"
+        # The twin of a refused file is refused, for its twin's reason.
+        empty = by_name["d_empty.txt"]
+        assert empty.status == "failed"
+        twin = by_name["e_empty_copy.txt"]
+        assert twin.status == "failed"
+        assert twin.reason == f"{empty.reason} (same content as {folder / 'd_empty.txt'})"
+        assert store.stats().documents == 1
+
+
 def test_ingest_with_worker_processes_matches_one_process(
     tmp_path: Path, seeds_dir: Path, seeded_store: Store
 ) -> None:
