@@ -73,7 +73,7 @@ def baseline(folder: Path) -> float:
 
 def remove_store(db: Path) -> None:
     """The database, its WAL files and the search index beside it."""
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-bulk.lock"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     shutil.rmtree(f"{db}.index", ignore_errors=True)
 

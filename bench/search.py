@@ -150,7 +150,7 @@ def build_store(sentences: int, jobs: int) -> Path:
         print(f"reusing {db}", file=sys.stderr)
         return db
     CACHE.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-bulk.lock"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     started = time.perf_counter()
     total = docs = 0

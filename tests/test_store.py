@@ -287,16 +287,18 @@ _CITIES = ["Astana", "Bishkek", "Dushanbe", "Tashkent"]
 
 
 @pytest.fixture
-def small_bulk(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ingests of two files and up count as bulk (2,000 in use)."""
+def small_bulk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Path]:
+    """Four files to ingest, where ingests of two files and up count as bulk (2,000 in use)."""
     from communique.store import sqlite as store_sqlite
 
     monkeypatch.setattr(store_sqlite, "_DEFER_INDEX_DOCUMENTS", 2)
+    return _texts(tmp_path / "docs", _CITIES)
 
 
 @pytest.mark.sqlite_only
-@pytest.mark.usefixtures("small_bulk")
-def test_a_bulk_ingest_builds_the_mentions_value_index_at_its_end(tmp_path: Path) -> None:
+def test_a_bulk_ingest_builds_the_mentions_value_index_at_its_end(
+    tmp_path: Path, small_bulk: list[Path]
+) -> None:
     db = tmp_path / "bulk.db"
     seen: list[bool] = []
 
@@ -305,7 +307,7 @@ def test_a_bulk_ingest_builds_the_mentions_value_index_at_its_end(tmp_path: Path
             seen.append(_has_index(db))
 
     with Store(db) as store:
-        report = store.ingest(_texts(tmp_path / "docs", _CITIES), progress=on_event)
+        report = store.ingest(small_bulk, progress=on_event)
         assert [r.status for r in report.results] == ["stored"] * 4
         assert seen == [False] * 4  # left out while the batches were written
         assert _has_index(db)
@@ -322,21 +324,20 @@ def test_a_bulk_ingest_builds_the_mentions_value_index_at_its_end(tmp_path: Path
 
 
 @pytest.mark.sqlite_only
-@pytest.mark.usefixtures("small_bulk")
-def test_an_ingest_smaller_than_the_store_keeps_the_index_up(tmp_path: Path) -> None:
+def test_an_ingest_smaller_than_the_store_keeps_the_index_up(
+    tmp_path: Path, small_bulk: list[Path]
+) -> None:
     db = tmp_path / "small.db"
-    files = _texts(tmp_path / "docs", _CITIES)
     seen: list[bool] = []
     with Store(db) as store:
-        store.ingest(files[:3])
-        store.ingest(files[3:], progress=lambda e: seen.append(_has_index(db)))
+        store.ingest(small_bulk[:3])
+        store.ingest(small_bulk[3:], progress=lambda e: seen.append(_has_index(db)))
     assert seen and all(seen)
 
 
 @pytest.mark.sqlite_only
-@pytest.mark.usefixtures("small_bulk")
 def test_a_bulk_ingest_that_fails_still_builds_the_index(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_bulk: list[Path]
 ) -> None:
 
     def broken_write(self: Store, docs: Any, *, index: bool = True) -> Any:
@@ -346,7 +347,7 @@ def test_a_bulk_ingest_that_fails_still_builds_the_index(
     with Store(db) as store:
         monkeypatch.setattr(Store, "write", broken_write)
         with pytest.raises(KeyboardInterrupt):
-            store.ingest(_texts(tmp_path / "docs", _CITIES))
+            store.ingest(small_bulk)
     assert _has_index(db)
 
 
@@ -361,6 +362,28 @@ def test_an_index_left_out_by_an_ingest_that_died_is_built_at_open(tmp_path: Pat
     with Store(db) as store:
         assert _has_index(db)
         assert store.stats().documents == 4
+
+
+@pytest.mark.sqlite_only
+def test_a_store_opened_during_a_bulk_ingest_leaves_the_index_to_it(
+    tmp_path: Path, small_bulk: list[Path]
+) -> None:
+    # `communique serve` started while a large ingest runs: it must neither wait on
+    # the ingest to build the index nor put it back under the ingest's batches.
+    db = tmp_path / "busy.db"
+    during: list[bool] = []
+
+    def open_meanwhile(event: Any) -> None:
+        if event.kind == "file" and event.status == "stored" and not during:
+            with Store(db) as other:
+                assert other.stats().documents >= 1
+            during.append(_has_index(db))
+
+    with Store(db) as store:
+        report = store.ingest(small_bulk, progress=open_meanwhile)
+        assert report.counts()["stored"] == 4
+    assert during == [False]
+    assert _has_index(db)
 
 
 def test_delete_removes_everything_and_keeps_index_consistent(genre_store: Store) -> None:

@@ -24,6 +24,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks, bulk ingests are not announced
+    fcntl = None  # type: ignore[assignment]
+
 from communique.records import ProcessedDocument, json_text
 from communique.search import DOC_SHIFT, SearchResult, pgtext, search
 from communique.search import engine as search_engine
@@ -331,6 +336,37 @@ def prepare_files(files: list[Path]) -> list[Prepared]:
     return out
 
 
+def bulk_lock_path(db: str) -> Path:
+    """The file a bulk ingest into ``db`` holds a lock on while it runs."""
+    return Path(f"{db}-bulk.lock")
+
+
+@contextlib.contextmanager
+def _bulk_lock(db: str, *, exclusive: bool) -> Iterator[bool]:
+    """A lock on :func:`bulk_lock_path`: shared, held by every bulk ingest for its whole
+    run (waits for none); exclusive, tried without waiting by a store being opened, and
+    granted only while no bulk ingest runs. Yields whether it was granted. The system
+    drops a lock with the process that held it, so an ingest that was killed holds
+    nothing. Without ``fcntl`` (or for a store in memory) it is always granted."""
+    if fcntl is None or db == ":memory:":
+        yield True
+        return
+    try:
+        fd = os.open(bulk_lock_path(db), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:  # a read-only folder: no ingest can be writing there either
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(fd, (fcntl.LOCK_EX | fcntl.LOCK_NB) if exclusive else fcntl.LOCK_SH)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # and with it the lock
+
+
 def _spot_twin(p: Prepared, seen: dict[tuple[str, str], str], twin_of: dict[Path, str]) -> None:
     """Mark ``p`` as the twin of a file seen before it (same bytes, same suffix), which
     the writer then leaves out, or remember it as the first of its bytes."""
@@ -426,15 +462,20 @@ class Store:
         missing = [name for name in BULK_DEFERRED_INDEXES if name not in have]
         if not missing:
             return
-        logging.getLogger(__name__).warning(
-            "%s: building %s, left out by an ingest that did not finish",
-            self.location,
-            ", ".join(missing),
-        )
-        try:
-            self._build_indexes(missing)
-        except sqlite3.OperationalError as exc:  # a read-only file, or a writer holding on
-            logging.getLogger(__name__).warning("%s: index not built: %s", self.location, exc)
+        with _bulk_lock(self.path, exclusive=True) as free:
+            if not free:
+                # A bulk ingest is running and builds them at its end; building them
+                # now would make this open wait on it and slow the ingest's batches.
+                return
+            logging.getLogger(__name__).warning(
+                "%s: building %s, left out by an ingest that did not finish",
+                self.location,
+                ", ".join(missing),
+            )
+            try:
+                self._build_indexes(missing)
+            except sqlite3.OperationalError as exc:  # a read-only file, or a writer holding on
+                logging.getLogger(__name__).warning("%s: index not built: %s", self.location, exc)
 
     def _build_indexes(self, names: Iterable[str]) -> None:
         conn = self.conn
@@ -883,25 +924,30 @@ class Store:
             yield
             return
         conn = self.conn
-        with self._lock:
-            cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-            pages = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-            conn.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
-            conn.execute(f"PRAGMA wal_autocheckpoint = {_BULK_WAL_PAGES}")
-            if defer_indexes:
-                for name in BULK_DEFERRED_INDEXES:
-                    conn.execute(f"DROP INDEX IF EXISTS {name}")
-        try:
-            yield
-        finally:
+        # The lock tells a store opened meanwhile that the missing indexes are coming.
+        announced = (
+            _bulk_lock(self.path, exclusive=False) if defer_indexes else contextlib.nullcontext()
+        )
+        with announced:
             with self._lock:
+                cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+                pages = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+                conn.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
+                conn.execute(f"PRAGMA wal_autocheckpoint = {_BULK_WAL_PAGES}")
                 if defer_indexes:
-                    self._build_indexes(BULK_DEFERRED_INDEXES)
-                conn.execute(f"PRAGMA cache_size = {int(cache)}")
-                conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
-                # The log stays as long as it grew; copy it now rather than
-                # leave the first small write after the ingest to do it.
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    for name in BULK_DEFERRED_INDEXES:
+                        conn.execute(f"DROP INDEX IF EXISTS {name}")
+            try:
+                yield
+            finally:
+                with self._lock:
+                    if defer_indexes:
+                        self._build_indexes(BULK_DEFERRED_INDEXES)
+                    conn.execute(f"PRAGMA cache_size = {int(cache)}")
+                    conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+                    # The log stays as long as it grew; copy it now rather than
+                    # leave the first small write after the ingest to do it.
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _update_versions(self, doc_ids: list[int], engine: Engine | None = None) -> None:
         """Find the language versions of newly stored documents (communique.align.versions).
