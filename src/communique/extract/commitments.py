@@ -12,6 +12,7 @@ views") is not a commitment.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -66,6 +67,7 @@ def find_commitments(
     cue = _CUE[lang]
     out: list[Commitment] = []
     doc_dates: TextDates | None = None
+    actors: _Actors | None = None
     for sent in seg.sentences:
         # cues are written with е; the text may spell ё ("проведён"); the length is kept
         text = sent.text.replace("ё", "е").replace("Ё", "Е") if lang == "ru" else sent.text
@@ -91,12 +93,14 @@ def find_commitments(
         if _others_act(sent.text, found, lang, kb):
             continue
         day, d_start, d_end = found.day, found.start, found.end
+        if actors is None:
+            actors = _Actors(seg.text, lang, kb, organization)
         out.append(
             Commitment(
                 sentence=sent.text,
                 deadline=day,
                 deadline_text=sent.text[d_start:d_end],
-                actor=_actor(sent, lang, kb, organization, cues[-1]),
+                actor=actors.actor(sent, cues[-1]),
                 start=sent.start,
                 end=sent.end,
                 sentence_index=sent.index,
@@ -261,25 +265,38 @@ def _ru_future_verbs(text: str) -> list[int]:
     return out
 
 
-def _actor(sent: Sentence, lang: str, kb: Any, organization: str | None, cue_at: int) -> str | None:
-    """The issuing organization's body named before the last cue (the subject of "the Council
-    ... will prepare"), else the issuing organization itself."""
-    if kb is None:
-        return organization
-    try:
-        matches = kb.find(sent.text, lang, kinds=_ACTOR_KINDS, organization=organization)
-    except TypeError:  # a knowledge object without the organization keyword
-        matches = kb.find(sent.text, lang, kinds=_ACTOR_KINDS)
-    own = [
-        m
-        for m in matches
-        if m.start < cue_at
-        and m.code != organization
-        and (organization is None or kb.root(m.code) == organization)
-    ]
-    if own:
-        return str(own[-1].code)
-    return organization
+class _Actors:
+    """The issuing organization's own bodies named in a document, found in one pass over
+    its text: a commitment's actor is read from those inside its sentence. Scanning each
+    committing sentence again (a third of them, in a declaration) cost as much as the
+    scan of the whole text."""
+
+    def __init__(self, text: str, lang: str, kb: Any, organization: str | None) -> None:
+        self.organization = organization
+        self.own: list[Any] = []
+        if kb is None:
+            return
+        try:
+            matches = kb.find(text, lang, kinds=_ACTOR_KINDS, organization=organization)
+        except TypeError:  # a knowledge object without the organization keyword
+            matches = kb.find(text, lang, kinds=_ACTOR_KINDS)
+        self.own = [
+            m
+            for m in matches
+            if m.code != organization and (organization is None or kb.root(m.code) == organization)
+        ]
+        self.starts = [m.start for m in self.own]
+
+    def actor(self, sent: Sentence, cue_at: int) -> str | None:
+        """The body named last in ``sent`` before its cue (the subject of "the Council ...
+        will prepare"), else the issuing organization itself."""
+        if self.own:
+            i = bisect.bisect_left(self.starts, sent.start)
+            j = bisect.bisect_left(self.starts, sent.start + cue_at, i)
+            for m in reversed(self.own[i:j]):
+                if m.end <= sent.end:
+                    return str(m.code)
+        return self.organization
 
 
 __all__ = ["find_commitments"]
