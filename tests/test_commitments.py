@@ -358,3 +358,37 @@ def test_russian_cues_read_yo_as_ye(kb: Knowledge) -> None:
     assert [c.deadline for c in find_commitments(seg_of(text), kb, "2018-06-10", "SCO")] == [
         "2019-03-01"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Parties WILL submit it. They Agreed to meet; the Council shall report.",
+        "Стороны БУДУТ готовить доклад и Договорились обеспечить это.",
+        # lower() lengthens "İ": the pattern itself reads this text
+        "İstanbul: the sides will meet and Shall report.",
+        # IGNORECASE takes the long s for an s, lower() does not
+        "The Council ſhall report and will meet.",
+    ],
+)
+def test_cues_read_from_lowercased_text_are_the_case_insensitive_matches(text: str) -> None:
+    from communique.extract.commitments import _CUE, _CUE_SEARCH
+
+    for lang in ("en", "ru"):
+        expected = [(m.start(), m.end(), m.group().lower()) for m in _CUE[lang].finditer(text)]
+        got = [(m.start(), m.end(), m.group().lower()) for m in _CUE_SEARCH[lang].finditer(text)]
+        assert got == expected
+
+
+def test_a_folded_pattern_must_be_written_in_lower_case() -> None:
+    import re
+
+    from communique.extract.dates import Folded
+
+    with pytest.raises(ValueError):
+        Folded(re.compile(r"\b(?:will|Shall)\b", re.IGNORECASE))
+    with pytest.raises(ValueError):
+        Folded(re.compile(r"\bwill\b"))
+    assert [m.span() for m in Folded(re.compile(r"\bwill\S*", re.I)).finditer("WILL go")] == [
+        (0, 4)
+    ]

@@ -1232,6 +1232,36 @@ def led_by(pattern: re.Pattern[str], initials: str) -> re.Pattern[str]:
     return re.compile(f"(?=[{initials}])" + pattern.pattern, pattern.flags)
 
 
+# Characters that re's IGNORECASE takes for a lowercase Latin or Cyrillic letter but
+# that str.lower() leaves as they are: dotless i, long s, the old Cyrillic variants.
+_FOLD_EXCEPTIONS = re.compile("[\u0131\u017f\u1c80-\u1c88]")
+# A letter written in upper case, other than an escape (\S, \W) or the P of (?P<name>).
+_UPPER_LITERAL = re.compile(r"(?<!\\)(?<!\(\?)[A-Z\u0410-\u042f\u0401]")
+
+
+class Folded:
+    """A case-insensitive pattern run as the same pattern, case-sensitive, over the
+    lowercased text: the same matches, at the same offsets, in about half the time for
+    a long alternation (``re`` gives up its fast paths under IGNORECASE). Matches are
+    over the lowercased text: their groups read in lower case. A text that lowercasing
+    would lengthen, or that holds a letter lower() and IGNORECASE see differently, is
+    matched by the pattern itself."""
+
+    __slots__ = ("cased", "nocase")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        if not pattern.flags & re.IGNORECASE or _UPPER_LITERAL.search(pattern.pattern):
+            raise ValueError("a case-insensitive pattern written in lower case is needed")
+        self.nocase = pattern
+        self.cased = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        low = text.lower()
+        if len(low) != len(text) or _FOLD_EXCEPTIONS.search(text) is not None:
+            return self.nocase.finditer(text)
+        return self.cased.finditer(low)
+
+
 # The cues are searched for in the words before every date of every sentence.
 _EN_CUE = led_by(_EN_CUE, "nbutpadiwlos")
 _RU_CUE = led_by(_RU_CUE, "дквптчнлоз")
