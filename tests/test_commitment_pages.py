@@ -118,8 +118,8 @@ def test_follow_ups_are_kept_until_documents_are_linked_elsewhere(
         assert ingest.ingest([seeds_dir]).ok
         ensure_built(ingest)
         before = followups(page, build=False)
-        # On PostgreSQL a kept value is checked against the server's WAL position,
-        # which the server's own work also moves (autovacuum after a bulk insert):
+        # On PostgreSQL a kept value is checked against the server's snapshot, which
+        # the server's own work also moves (autovacuum's ANALYZE after a bulk insert):
         # the value is then computed anew, which is right but not what this checks.
         # Of a few calls on the unchanged store, some must find it kept.
         assert before and any(

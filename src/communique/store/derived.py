@@ -13,11 +13,12 @@ the database has not changed since, as told by its marker:
 - SQLite before v7, or a plain ``sqlite3`` connection: ``PRAGMA data_version``
   (moves when another connection commits) with the connection's own
   ``total_changes``, which means something on that connection only;
-- PostgreSQL: ``pg_current_wal_lsn()``, which moves with any write to the
-  server, so a busy server recomputes more often but never serves stale data.
+- PostgreSQL: the server's current snapshot (``pg_current_snapshot()``), which
+  moves whenever a transaction that wrote ends anywhere on the server, so a busy
+  server recomputes more often but never serves stale data.
 
-A marker that means the same on every connection (the generation, the WAL
-position) lets the connections of one process share a value: the web service
+A marker that means the same on every connection (the generation, the
+snapshot) lets the connections of one process share a value: the web service
 has one connection per worker thread, and each of them used to compute the
 person index and the entity list again after every write. Concurrent callers
 that miss wait for the one computing. A marker of one connection keeps the value

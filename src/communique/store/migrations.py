@@ -392,7 +392,7 @@ def _pg_fill_fts(conn: Any) -> None:
 # Work a PostgreSQL migration does in Python after its statements, by the version it makes.
 _PG_AFTER = {2: _pg_fill_fts}
 
-# v7 has nothing to do on PostgreSQL: the server's WAL position is the marker there
+# v7 has nothing to do on PostgreSQL: the server's current snapshot is the marker there
 # (communique.store.postgres.PgConnection.change_marker), and a generation row
 # updated by every writer would serialize the parallel writers of an ingest.
 _PG_V7 = ""

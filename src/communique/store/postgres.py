@@ -193,16 +193,25 @@ class PgConnection:
         self.derived: dict[Any, tuple[Any, Any]] = {}
 
     def change_marker(self) -> str | None:
-        """The server's WAL position (moves with every write); None on a standby."""
+        """The server's current snapshot (``xmin:xmax:in-progress``): the same snapshot
+        sees the same committed rows, and it moves whenever a transaction that wrote
+        ends, anywhere on the server. None on a standby, whose snapshots follow the
+        primary's WAL as it is replayed.
+
+        The WAL position, used before, also moves with checkpoints and with pages
+        pruned by reads: values were computed again every few minutes on a server
+        where nothing was written."""
         with self._lock:
             if self.in_transaction:
                 return None  # a failure here would abort the caller's transaction
             try:
-                row = self._conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()
+                row = self._conn.execute(
+                    "SELECT CASE WHEN pg_is_in_recovery() THEN NULL"
+                    " ELSE pg_current_snapshot()::text END"
+                ).fetchone()
             except psycopg.Error:
-                # a standby is in recovery: no position of its own to read
                 return None
-        return None if row is None else str(row[0])
+        return None if row is None or row[0] is None else str(row[0])
 
     @property
     def in_transaction(self) -> bool:
