@@ -574,3 +574,11 @@ def test_search_answers_compact_utf8_json(client: TestClient, q: str) -> None:
     assert r.status_code == 200 and r.json()["total"] > 0
     expected = json.dumps(r.json(), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     assert r.content == expected.encode()
+
+
+def test_search_echoes_an_offset_past_64_bits(client: TestClient) -> None:
+    # orjson refuses such integers; the answer must not become a 500 for it.
+    r = client.get("/api/v1/search", params={"q": "Afghanistan", "offset": 10**30})
+    assert r.status_code == 200
+    body = r.json()
+    assert (body["offset"], body["hits"]) == (10**30, []) and body["total"] > 0
