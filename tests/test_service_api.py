@@ -569,7 +569,7 @@ def test_search_payload_is_the_validated_response(seeded: Any, params: dict[str,
 @pytest.mark.parametrize("q", ["Afghanistan", "阿富汗"])
 def test_search_answers_compact_utf8_json(client: TestClient, q: str) -> None:
     """The body is what ``json.dumps(ensure_ascii=False, separators=(",", ":"))`` writes:
-    letters as UTF-8, not \\u escapes, and no spaces (a tenth of the bytes)."""
+    letters as UTF-8, not \\u escapes, and no spaces between items."""
     r = client.get("/api/v1/search", params={"q": q, "limit": 3})
     assert r.status_code == 200 and r.json()["total"] > 0
     expected = json.dumps(r.json(), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
