@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from communique.search.filters import Filters, parse_bound
 from communique.search.tokens import fts_tokens
@@ -159,11 +160,14 @@ def _indexed_terms(terms: str) -> str:
 _date_key = lru_cache(maxsize=4096)(date_key)
 
 
-def _document(row: Sequence[Any], schema: Any, indexed: str) -> Any:
-    """The entry of one sentence row; ``indexed``: its terms as index tokens."""
+def _document(row: Sequence[Any], indexed: str) -> str:
+    """The entry of one sentence row, as the JSON ``IndexWriter.add_json`` takes;
+    ``indexed``: its terms as index tokens.
+
+    JSON parsed in Rust, not a ``Document`` typed field by field from a dict:
+    building an entry took 5.5 us a sentence with ``Document.from_dict``, more
+    than writing it (bench/README.md, the tantivy sync)."""
     sid, doc_id, _terms, language, typ, org, body, date = row
-    # One call that types every field from the schema costs a third less than
-    # an add_* call per field (syncing runs it for every sentence).
     fields: dict[str, Any] = {
         "id": int(sid),
         "doc_id": int(doc_id),
@@ -180,12 +184,13 @@ def _document(row: Sequence[Any], schema: Any, indexed: str) -> Any:
     key = _date_key(date)
     if key is not None:
         fields["date"] = key
-    return tantivy.Document.from_dict(fields, schema)
+    return orjson.dumps(fields).decode()
 
 
-def _doc_entry(doc_id: int, tokens: set[str], meta: Sequence[Any], schema: Any) -> Any:
-    """The document entry of ``doc_id``: its sentences' ``tokens`` and ``meta``
-    (language, type, organization, body, date as in the sentence rows).
+def _doc_entry(doc_id: int, tokens: set[str], meta: Sequence[Any]) -> str:
+    """The document entry of ``doc_id`` (JSON, as :func:`_document`): its sentences'
+    ``tokens`` and ``meta`` (language, type, organization, body, date as in the
+    sentence rows).
 
     Its filter fields are those of :func:`_document`, written out there: that
     runs for every sentence, and a shared helper made it twice as slow
@@ -211,7 +216,7 @@ def _doc_entry(doc_id: int, tokens: set[str], meta: Sequence[Any], schema: Any) 
     year = (date or "")[:4]  # as FTS5's facets take it: substr(date, 1, 4)
     if year:
         fields[FACET_FIELDS["year"]] = year
-    return tantivy.Document.from_dict(fields, schema)
+    return orjson.dumps(fields).decode()
 
 
 class _Entries:
@@ -219,9 +224,8 @@ class _Entries:
     a writer, with one document entry after each document's last row, except
     for the documents in ``skip`` (their entries are made from all their rows)."""
 
-    def __init__(self, writer: Any, schema: Any, skip: set[int] | None = None) -> None:
+    def __init__(self, writer: Any, skip: set[int] | None = None) -> None:
         self.writer = writer
-        self.schema = schema
         self.skip = skip or set()
         self.doc: int | None = None
         self.tokens: set[str] = set()
@@ -230,7 +234,7 @@ class _Entries:
     def add(self, row: Sequence[Any], *, sentence: bool = True) -> None:
         terms = _indexed_terms(row[2])
         if sentence:
-            self.writer.add_document(_document(row, self.schema, terms))
+            self.writer.add_json(_document(row, terms))
         if row[1] in self.skip:
             return
         if row[1] != self.doc:
@@ -241,7 +245,7 @@ class _Entries:
 
     def flush(self) -> None:
         if self.doc is not None:
-            self.writer.add_document(_doc_entry(self.doc, self.tokens, self.meta, self.schema))
+            self.writer.add_json(_doc_entry(self.doc, self.tokens, self.meta))
         self.doc = None
         self.tokens = set()
 
@@ -482,7 +486,7 @@ class SentenceIndex:
                     self.schema, "id", tantivy.FieldType.Unsigned, hwm + 1, None
                 )
             )
-            entries = _Entries(w, self.schema)
+            entries = _Entries(w)
             for doc_id in pending:
                 # By query: delete_documents_by_term takes a Python int for an i64.
                 w.delete_documents_by_query(tantivy.Query.term_query(self.schema, "doc_id", doc_id))
@@ -492,7 +496,7 @@ class SentenceIndex:
                     entries.add(row, sentence=row[0] <= hwm)
                 entries.flush()
             added = 0
-            entries = _Entries(w, self.schema, skip=set(pending))
+            entries = _Entries(w, skip=set(pending))
             cur = conn.execute(_NEW_ROWS, (hwm,))
             while rows := cur.fetchmany(2048):
                 for row in rows:
