@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,22 @@ def test_serve_hands_the_database_to_the_service(
     assert result.exit_code == 0
     assert seen["host"] == "127.0.0.1" and seen["port"] == 8123
     assert type(seen["app"]).__name__ == "FastAPI"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uvloop has no Windows build")
+def test_serve_runs_on_httptools_and_uvloop() -> None:
+    # What `serve` leaves to uvicorn's "auto": the C parser and event loop when
+    # installed, h11 and asyncio otherwise (~0.3 ms more a request; bench/README.md).
+    import uvicorn
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    config = uvicorn.Config(lambda scope, receive, send: None)
+    config.load()
+    assert config.http_protocol_class is HttpToolsProtocol
+    factory = config.get_loop_factory()
+    assert factory is not None
+    loop = factory()
+    try:
+        assert type(loop).__module__.startswith("uvloop")
+    finally:
+        loop.close()
