@@ -460,24 +460,34 @@ def test_ingest_seeds_then_again_unchanged(tmp_path: Path, seeds_dir: Path) -> N
 
 
 def test_a_bulk_ingest_sets_its_connection_back(tmp_path: Path, seeds_dir: Path) -> None:
-    # While it writes, the ingest keeps a larger cache and checkpoints the log
-    # less often; afterwards the connection is as it was, and the log copied.
+    # While it writes, the ingest keeps a larger cache, checkpoints the log less
+    # often and lets FTS5 merge its segments sixteen at a time; afterwards the
+    # connection and the index are as they were, and the log copied.
     db = tmp_path / "bulk.db"
     seen: list[tuple[int, int]] = []
+    merging: list[int | None] = []
     with Store.open(db) as store:
         before = _cache_and_wal(store.conn)
 
         def progress(event: Any) -> None:
             if event.kind == "file":
                 seen.append(_cache_and_wal(store.conn))
+                merging.append(_automerge(store.conn))
 
         report = store.ingest([seeds_dir], progress=progress)
         assert report.counts()["stored"] == 5
         assert len(seen) == 5
         assert all(cache < -2000 and wal > 1000 for cache, wal in seen)
+        assert merging == [0] * 5
         assert _cache_and_wal(store.conn) == before
+        assert _automerge(store.conn) == 4  # FTS5's default
         busy, log, copied = store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         assert busy == 0 and log == copied
+
+
+def _automerge(conn: Any) -> int | None:
+    row = conn.execute("SELECT v FROM sentences_fts_config WHERE k = 'automerge'").fetchone()
+    return None if row is None else int(row[0])
 
 
 def _cache_and_wal(conn: Any) -> tuple[int, int]:

@@ -103,6 +103,12 @@ _INDEX_SECONDS = 5.0
 # mentions index is written all over.
 _BULK_CACHE_KIB = 64 * 1024
 _BULK_WAL_PAGES = 16 * 1024
+# FTS5 merges its index's segments a little after every commit once four of one
+# size exist ("automerge", 4 by default); at 0 it waits for sixteen ("crisismerge")
+# and merges them at once. Writing the rows of 1M sentences in the ingest's
+# transactions took 7.5-8.3 CPU-s that way against 9.1-10.6 (bench/README.md).
+_BULK_FTS_AUTOMERGE = 0
+_FTS_AUTOMERGE = 4  # FTS5's default
 # An ingest of at least this many files, and at least as many as the store holds,
 # leaves the mentions' (kind, value) index out until its last batch and builds it
 # then. Its keys fall all over the index, so every batch read and rewrote pages
@@ -934,6 +940,7 @@ class Store:
                 pages = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
                 conn.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
                 conn.execute(f"PRAGMA wal_autocheckpoint = {_BULK_WAL_PAGES}")
+                self._fts_automerge(_BULK_FTS_AUTOMERGE)
                 if defer_indexes:
                     for name in BULK_DEFERRED_INDEXES:
                         conn.execute(f"DROP INDEX IF EXISTS {name}")
@@ -943,11 +950,20 @@ class Store:
                 with self._lock:
                     if defer_indexes:
                         self._build_indexes(BULK_DEFERRED_INDEXES)
+                    self._fts_automerge(_FTS_AUTOMERGE)
                     conn.execute(f"PRAGMA cache_size = {int(cache)}")
                     conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
                     # The log stays as long as it grew; copy it now rather than
                     # leave the first small write after the ingest to do it.
                     conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _fts_automerge(self, pages: int) -> None:
+        """Set FTS5's automerge (kept in the index itself, so set back after a bulk
+        run; one cut short leaves 0, under which FTS5 still merges at sixteen segments)."""
+        if self.schema_version >= 2:  # a store held at v1 has no full-text index
+            self.conn.execute(
+                "INSERT INTO sentences_fts (sentences_fts, rank) VALUES ('automerge', ?)", (pages,)
+            )
 
     def _update_versions(self, doc_ids: list[int], engine: Engine | None = None) -> None:
         """Find the language versions of newly stored documents (communique.align.versions).
