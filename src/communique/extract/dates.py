@@ -235,7 +235,7 @@ class _Rule:
 @dataclass(frozen=True, slots=True)
 class _RuleSet:
     rules: tuple[_Rule, ...]
-    anchors: dict[str, re.Pattern[str]]
+    anchors: dict[str, re.Pattern[str] | Folded]
     # What every match of a rule without an anchor contains (a digit, 年): a text with
     # neither that nor an anchor hit holds no candidate, and most sentences are such.
     need: re.Pattern[str] = re.compile(r"\d")
@@ -833,7 +833,10 @@ def _ru_rules() -> _RuleSet:
     _add_years(add, "ru")
     anchors = {
         "monthword": re.compile(r"Месяц|месяц|МЕСЯЦ"),  # literals, as in English
-        "month": re.compile(_alt(_case_variants(list(_RU_MONTH_STEMS)))),
+        # Case-insensitive, over the lowercased text: the three case variants in the
+        # text took 0.49 ms a Russian document, the lower-case stems 0.19 (150
+        # documents). The rules read every case; so may the anchor.
+        "month": Folded(re.compile(_alt(list(_RU_MONTH_STEMS)), re.IGNORECASE)),
         "year": re.compile(r"Год|год|ГОД"),
     }
     return _RuleSet(tuple(rules), anchors)
