@@ -38,6 +38,7 @@ import bisect
 import csv
 import functools
 import itertools
+import operator
 import re
 import threading
 from collections import OrderedDict
@@ -108,6 +109,7 @@ _ZH_DATE_LEAD = frozenset("0123456789０１２３４５６７８９〇零一二�
 _RUN = re.compile(r"[^\W_]+")
 _RUN_SPLIT = re.compile(r"([^\W_]+)")
 _RU_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+_RU_TOKEN_SPLIT = re.compile(f"({_RU_TOKEN.pattern})")
 _LATIN_KEY = re.compile(r"[A-Za-z0-9]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -742,30 +744,37 @@ class _RussianMatcher(_Matcher):
         return lemma
 
     def raw_matches(self, text: str) -> list[_Raw]:
-        spans = [(m.start(), m.end()) for m in _RU_TOKEN.finditer(text)]
-        if not spans:
+        low = text.lower()
+        if len(low) == len(text) and "\u03a3" not in text:
+            # Tokens and their offsets from one split of the lowered text, as in
+            # _latin_norm: a match object per token (~1,800 a Russian document
+            # with its sentences) cost more than the rest of the matching.
+            parts = _RU_TOKEN_SPLIT.split(low.replace("ё", "е"))
+            toks = parts[1::2]
+            bounds = list(itertools.accumulate(map(len, parts)))
+        else:  # a letter whose lowercase is longer, or a capital sigma (it lowers by its neighbours)
+            spans = [m.span() for m in _RU_TOKEN.finditer(text)]
+            toks = [text[s:e].lower().replace("ё", "е") for s, e in spans]
+            bounds = [x for span in spans for x in span]
+        if not toks:
             return []
-        parts = [" "]
-        tok_at: dict[int, int] = {}  # offset of the space before token i -> i
-        tok_end: dict[int, int] = {}  # offset of the space after token i -> i
-        pos = 0
-        known = self._lemmas  # looked up here first: ~900 tokens a document, most seen before
-        for i, (s, e) in enumerate(spans):
-            tok_at[pos] = i
-            token = text[s:e]
-            lemma = known.get(token.lower().replace("ё", "е")) or self._lemma(token)
-            parts.append(lemma)
-            parts.append(" ")
-            pos += 1 + len(lemma)
-            tok_end[pos] = i
-        joined = "".join(parts)
+        known = self._lemmas  # most tokens were seen before
+        lemmas = [known.get(t) or self._lemma(t) for t in toks]
+        n = len(lemmas)
+        joined = " " + " ".join(lemmas) + " "
+        # spaces[i]: the offset in ``joined`` of the space before token i (spaces[n]: after the last)
+        spaces = [0, *map(operator.add, itertools.accumulate(map(len, lemmas)), range(1, n + 1))]
+        find = bisect.bisect_left
         out: list[_Raw] = []
         for last, (length, cands) in self._auto.iter(joined):
-            i = tok_at.get(last + 1 - length)
-            j = tok_end.get(last)
-            if i is None or j is None:
+            start = last + 1 - length
+            i = find(spaces, start)
+            if i >= n or spaces[i] != start:
                 continue
-            s, e = spans[i][0], spans[j][1]
+            k = find(spaces, last, i)
+            if k < 1 or spaces[k] != last:
+                continue
+            s, e = bounds[2 * i], bounds[2 * k - 1]
             for c in cands:
                 out.append((s, e, c))
         return out
