@@ -957,12 +957,13 @@ class Store:
                     # leave the first small write after the ingest to do it.
                     conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
-    def _fts_automerge(self, pages: int) -> None:
+    def _fts_automerge(self, segments: int) -> None:
         """Set FTS5's automerge (kept in the index itself, so set back after a bulk
         run; one cut short leaves 0, under which FTS5 still merges at sixteen segments)."""
         if self.schema_version >= 2:  # a store held at v1 has no full-text index
             self.conn.execute(
-                "INSERT INTO sentences_fts (sentences_fts, rank) VALUES ('automerge', ?)", (pages,)
+                "INSERT INTO sentences_fts (sentences_fts, rank) VALUES ('automerge', ?)",
+                (segments,),
             )
 
     def _update_versions(self, doc_ids: list[int], engine: Engine | None = None) -> None:
