@@ -1,5 +1,7 @@
 # The two commands of the README: `make run` and `make test`.
-PY ?= python3
+# The interpreter .venv is made with: a distribution's own build when there is one,
+# which is compiled with PGO and LTO (scripts/python says why).
+PY ?= $(shell scripts/python)
 VENV := .venv
 BIN := $(VENV)/bin
 DOCS ?= $(if $(wildcard ../shared/corpus),../shared/corpus,)
