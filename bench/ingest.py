@@ -28,6 +28,7 @@ import argparse
 import importlib.util
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -161,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         f"\ningest, end to end (read -> extract -> store -> index), {os.cpu_count()} CPUs;"
         " baseline = read+normalize in one process"
     )
+    # Every process of the run, baseline included, runs this interpreter; its
+    # build alone moves the rates (scripts/python).
+    print(f"python {platform.python_version()}, {os.path.realpath(sys.executable)}")
     head = (
         f"{'docs':>7} {'engine':<15}{'wall s':>8}{'ingest s':>9}{'docs/s':>8}{'MB/s':>7}"
         f"{'docs/s/core':>12}{'docs/cpu-s':>11}{'peak RSS MB':>12}{'x base':>8}"

@@ -44,6 +44,7 @@ import hashlib
 import http.client
 import importlib.util
 import os
+import platform
 import socket
 import sqlite3
 import statistics
@@ -345,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         f" {args.runs} runs per query, limit 10 with snippets; baseline = raw FTS5"
         f" (MATCH .. ORDER BY rank LIMIT 10); limit = the path's own engine queried directly"
     )
+    print(f"python {platform.python_version()}, {os.path.realpath(sys.executable)}")
     header = (
         f"{'class':<12}{'path':<19}{'p50':>8}{'p95':>8}{'p99':>8}{'x raw p50':>11}"
         f"{'x limit':>9}{'matches':>10}"
