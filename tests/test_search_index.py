@@ -15,6 +15,7 @@ import json
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -517,6 +518,62 @@ def test_index_catches_up_after_sigkill(tmp_path: Path) -> None:
             words = " ".join(terms.split()[:3])
             found = s.search(words, limit=100_000, facets=False, cross=False)
             assert doc_id in {h.document_id for h in found.hits}, words
+
+
+def test_a_bulk_ingest_syncs_its_last_rows_beside_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last sync of a bulk ingest runs in a thread of its own, beside the
+    ingest's end (deferred indexes, language versions), which ran on one core
+    after it; it is over, the index complete, when the ingest returns."""
+    from communique.store import sqlite as store_sqlite
+    from genre import write_batch
+
+    folder = tmp_path / "docs"
+    write_batch(folder, 6, seed=5)
+    monkeypatch.setattr(store_sqlite, "_INDEX_SECONDS", 3600.0)  # one sync: the last
+    versions_began = threading.Event()
+    seen: list[tuple[str, bool]] = []
+    sync = engine.SentenceIndex.sync
+    update = store_sqlite.Store._update_versions
+
+    def waiting(self: engine.SentenceIndex, *args: Any, **kwargs: Any) -> bool:
+        # Beside the versions, the sync sees them begin; after them, it never would.
+        seen.append((threading.current_thread().name, versions_began.wait(10)))
+        return sync(self, *args, **kwargs)
+
+    def versions(self: Store, *args: Any, **kwargs: Any) -> None:
+        versions_began.set()
+        update(self, *args, **kwargs)
+
+    with Store.open(tmp_path / "bulk.db") as s:
+        assert s.search_index() is not None  # opened (and synced) before the patch
+        monkeypatch.setattr(engine.SentenceIndex, "sync", waiting)
+        monkeypatch.setattr(store_sqlite.Store, "_update_versions", versions)
+        report = s.ingest([folder])
+        assert sum(r.status == "stored" for r in report.results) == 6
+        assert seen == [("communique-index-sync", True)]
+        assert _indexed_docs(s) == _stored_docs(s)
+
+
+def test_an_error_of_the_last_sync_reaches_the_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from communique.store import sqlite as store_sqlite
+    from genre import write_batch
+
+    folder = tmp_path / "docs"
+    write_batch(folder, 2, seed=5)
+
+    def failing(self: Store, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("index sync broke")
+
+    with Store.open(tmp_path / "bulk.db") as s:
+        assert s.search_index() is not None
+        monkeypatch.setattr(store_sqlite.Store, "_sync_index", failing)
+        with pytest.raises(RuntimeError, match="index sync broke"):
+            s.ingest([folder])
+        assert s.stats().documents == 2  # the rows were committed before
 
 
 @pytest.mark.parametrize(("seconds", "syncs"), [(3600.0, 1), (0.0, 4)])

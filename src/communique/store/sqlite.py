@@ -342,6 +342,10 @@ def prepare_files(files: list[Path]) -> list[Prepared]:
     return out
 
 
+def _nothing() -> None:
+    pass
+
+
 def bulk_lock_path(db: str) -> Path:
     """The file a bulk ingest into ``db`` holds a lock on while it runs."""
     return Path(f"{db}-bulk.lock")
@@ -829,7 +833,8 @@ class Store:
             docs = [p.document for p in pending if p.document is not None]
             batch = self.write(docs, index=False)
             behind = behind or any(not isinstance(r, Exception) and r[1] for r in batch)
-            if behind and (last or time.perf_counter() - indexed >= _INDEX_SECONDS):
+            # The last batch's sync is the caller's (it runs beside the ingest's end).
+            if behind and not last and time.perf_counter() - indexed >= _INDEX_SECONDS:
                 self._sync_index()
                 indexed, behind = time.perf_counter(), False
             outcomes = iter(batch)
@@ -877,16 +882,30 @@ class Store:
         task: Callable[[list[Path]], list[Prepared]] = prepare_files
         if parallel_writers:
             task = functools.partial(write_files, self.path)
-        with self._bulk_writes(defer_indexes=self._defers_indexes(len(todo))):
-            for prepared in engine.map(task, todo, size):
-                if not prehash:
-                    _spot_twin(prepared, seen, twin_of)
-                if not pending:
-                    first = time.perf_counter()
-                pending.append(prepared)
-                if len(pending) >= _BATCH or time.perf_counter() - first >= _BATCH_SECONDS:
-                    flush()
-            flush(last=True)
+        synced: Callable[[], None] = _nothing
+        try:
+            with self._bulk_writes(defer_indexes=self._defers_indexes(len(todo))):
+                for prepared in engine.map(task, todo, size):
+                    if not prehash:
+                        _spot_twin(prepared, seen, twin_of)
+                    if not pending:
+                        first = time.perf_counter()
+                    pending.append(prepared)
+                    if len(pending) >= _BATCH or time.perf_counter() - first >= _BATCH_SECONDS:
+                        flush()
+                flush(last=True)
+                if behind:
+                    synced = self._sync_beside()
+            self._finish_ingest(results, written, engine)
+        finally:
+            synced()
+        return IngestReport(results=results, seconds=round(time.perf_counter() - started, 3))
+
+    def _finish_ingest(
+        self, results: list[IngestResult], written: dict[str, int], engine: Engine
+    ) -> None:
+        """Point duplicates at what their twin became and group the new documents'
+        language versions."""
         # Duplicates inside the batch point at the document their twin became;
         # a duplicate of a file that failed failed too, for the same reason
         # (reporting it "unchanged" would hide that nothing was stored).
@@ -906,7 +925,40 @@ class Store:
                     r.reason = f"{twin.reason} (same content as {twin.path})"
         if written:
             self._update_versions(sorted(set(written.values())), engine)
-        return IngestReport(results=results, seconds=round(time.perf_counter() - started, 3))
+
+    def _sync_beside(self) -> Callable[[], None]:
+        """Start bringing the search index up to the committed rows in a thread of
+        its own; returns what waits for it (and raises what it raised).
+
+        The end of a bulk ingest ran on one core while the other idled: the last
+        sync (~2 s at 10,000 documents: its rows' entries, then tantivy's commit
+        and merges), the deferred indexes (~1 s) and the language versions. The
+        sync reads through its own connection and writes only the index, so it
+        runs beside the other two; they, in SQLite's C code or tantivy's, mostly
+        leave the interpreter free. An in-memory store has one connection: synced
+        here."""
+        if self.path == ":memory:" or self._index is None:
+            # No index open yet: opening it takes the store's lock, which the
+            # index builds hold; nothing would run beside them.
+            self._sync_index()
+            return _nothing
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                self._sync_index()
+            except BaseException as exc:  # handed to the ingest's thread by the join
+                failed.append(exc)
+
+        thread = threading.Thread(target=run, name="communique-index-sync", daemon=True)
+        thread.start()
+
+        def join() -> None:
+            thread.join()
+            if failed:
+                raise failed[0]
+
+        return join
 
     def _holds_documents(self) -> bool:
         with self._lock:
