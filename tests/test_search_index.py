@@ -576,6 +576,29 @@ def test_an_error_of_the_last_sync_reaches_the_ingest(
         assert s.stats().documents == 2  # the rows were committed before
 
 
+def test_an_error_at_the_ingests_end_is_not_hidden_by_one_of_the_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from communique.store import sqlite as store_sqlite
+    from genre import write_batch
+
+    folder = tmp_path / "docs"
+    write_batch(folder, 2, seed=5)
+
+    def sync_fails(self: Store, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("index sync broke")
+
+    def end_fails(self: Store, *args: Any, **kwargs: Any) -> None:
+        raise ValueError("the end broke")
+
+    with Store.open(tmp_path / "bulk.db") as s:
+        assert s.search_index() is not None
+        monkeypatch.setattr(store_sqlite.Store, "_sync_index", sync_fails)
+        monkeypatch.setattr(store_sqlite.Store, "_finish_ingest", end_fails)
+        with pytest.raises(ValueError, match="the end broke"):
+            s.ingest([folder])
+
+
 @pytest.mark.parametrize(("seconds", "syncs"), [(3600.0, 1), (0.0, 4)])
 def test_bulk_ingest_syncs_the_index_now_and_then(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seconds: float, syncs: int

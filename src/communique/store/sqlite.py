@@ -897,8 +897,12 @@ class Store:
                 if behind:
                     synced = self._sync_beside()
             self._finish_ingest(results, written, engine)
-        finally:
-            synced()
+        except BaseException:
+            # The sync is waited for, but what stopped the ingest is what it reports.
+            with contextlib.suppress(Exception):
+                synced()
+            raise
+        synced()
         return IngestReport(results=results, seconds=round(time.perf_counter() - started, 3))
 
     def _finish_ingest(
@@ -934,9 +938,8 @@ class Store:
         sync (~2 s at 10,000 documents: its rows' entries, then tantivy's commit
         and merges), the deferred indexes (~1 s) and the language versions. The
         sync reads through its own connection and writes only the index, so it
-        runs beside the other two; they, in SQLite's C code or tantivy's, mostly
-        leave the interpreter free. An in-memory store has one connection: synced
-        here."""
+        runs beside the other two (the index builds, in SQLite's C code, leave the
+        interpreter free). An in-memory store has one connection: synced here."""
         if self.path == ":memory:" or self._index is None:
             # No index open yet: opening it takes the store's lock, which the
             # index builds hold; nothing would run beside them.
