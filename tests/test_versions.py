@@ -332,6 +332,31 @@ def test_features_stored_with_a_document_are_those_read_back_from_its_rows(
         assert any(expected), "the texts have anchors to compare"
 
 
+def test_a_fingerprint_read_from_the_stored_features_is_that_of_its_anchors(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    """Grouping reads fingerprints straight from the stored JSON (no set per
+    sentence): each must be the one the per-sentence anchors give, Latin words
+    left out, and a document whose features are missing gets them computed."""
+    store = Store.open(new_db(tmp_path, "f.db"))
+    store.ingest([seeds_dir])
+    conn = store.conn
+    ids = [int(r[0]) for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+    latin = 0
+    for doc_id in ids:
+        anchors = versions._features(conn, doc_id)
+        assert anchors is not None
+        latin += sum(a.startswith("lat:") for s in anchors for a in s)
+        fingerprint = versions._stored_fingerprint(store, doc_id)
+        assert fingerprint == versions._fingerprint(anchors) and fingerprint
+    assert latin, "the seeds have Latin words to leave out"
+    conn.execute("DELETE FROM version_features WHERE doc_id = ?", (ids[0],))
+    _, _, anchors = versions.sentence_anchors(conn, ids[0])
+    assert versions._stored_fingerprint(store, ids[0]) == versions._fingerprint(anchors)
+    assert versions._features(conn, ids[0]) == anchors  # stored again
+    store.close()
+
+
 def test_a_crash_between_writing_and_grouping_leaves_the_documents_pending(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

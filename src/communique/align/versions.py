@@ -39,7 +39,10 @@ import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
+
+import orjson
 
 from communique.align.anchors import text_anchors
 from communique.records import json_text
@@ -294,12 +297,30 @@ def content_stats(
 # --------------------------------------------------------------- the tables
 
 
-def _features(conn: sqlite3.Connection, doc_id: int) -> list[set[str]] | None:
+def _stored_features(conn: sqlite3.Connection, doc_id: int) -> str | None:
     row = conn.execute(
         "SELECT anchors FROM version_features WHERE doc_id = ? AND version IN (?, ?)",
         (doc_id, VERSION, PENDING),
     ).fetchone()
-    return None if row is None else [set(x) for x in json.loads(row[0])]
+    return None if row is None else str(row[0])
+
+
+def _features(conn: sqlite3.Connection, doc_id: int) -> list[set[str]] | None:
+    stored = _stored_features(conn, doc_id)
+    return None if stored is None else [set(x) for x in orjson.loads(stored)]
+
+
+def _stored_fingerprint(store: Any, doc_id: int) -> frozenset[str]:
+    """:func:`_fingerprint` of a document's stored anchors, read without making a
+    set per sentence: grouping 100,000 documents read 106,000 of them, and the
+    sets (with ``json.loads``) were a third of its time, spent mostly on
+    candidates ruled out by their fingerprints alone."""
+    stored = _stored_features(store.conn, doc_id)
+    if stored is None:
+        _, _, anchors = _store_features(store, doc_id)
+        return _fingerprint(anchors)
+    every = set(chain.from_iterable(orjson.loads(stored)))
+    return frozenset(a for a in every if not a.startswith("lat:"))
 
 
 def _without_features(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
@@ -421,9 +442,8 @@ def _evaluate_block(
     work: list[PairWork] = []
     for a, b in block:
         for d in (a, b):
-            if d.id not in anchors:
-                anchors[d.id] = _anchors(store, d.id)
-                prints[d.id] = _fingerprint(anchors[d.id])
+            if d.id not in prints:
+                prints[d.id] = _stored_fingerprint(store, d.id)
         # Most candidates of a large archive end here, before their sentences are read.
         fa, fb = prints[a.id], prints[b.id]
         overlap, doc_anchors = _overlap(fa, fb), min(len(fa), len(fb))
@@ -435,6 +455,7 @@ def _evaluate_block(
         for d in (a, b):
             if d.id not in texts:
                 texts[d.id] = _texts(store.conn, d.id)
+                anchors[d.id] = _anchors(store, d.id)
         work.append(
             (a.id, b.id, a.language, texts[a.id], anchors[a.id],
              b.language, texts[b.id], anchors[b.id])
@@ -502,10 +523,7 @@ def update(store: Any, doc_ids: Iterable[int] | None = None, engine: Any = None)
         if f is not None:
             cache.move_to_end(i)
             return f
-        anchors = _features(conn, i)
-        if anchors is None:
-            _, _, anchors = _store_features(store, i)
-        f = cache[i] = _fingerprint(anchors)
+        f = cache[i] = _stored_fingerprint(store, i)
         if len(cache) > FINGERPRINT_WINDOW:
             cache.popitem(last=False)
         return f
