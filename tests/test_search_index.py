@@ -556,21 +556,27 @@ def test_a_bulk_ingest_syncs_its_last_rows_beside_its_end(
         assert _indexed_docs(s) == _stored_docs(s)
 
 
-def test_an_error_of_the_last_sync_reaches_the_ingest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from communique.store import sqlite as store_sqlite
+def _two_documents(tmp_path: Path) -> Path:
     from genre import write_batch
 
     folder = tmp_path / "docs"
     write_batch(folder, 2, seed=5)
+    return folder
 
-    def failing(self: Store, *args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("index sync broke")
 
+def _sync_breaks(self: Store, *args: Any, **kwargs: Any) -> None:
+    raise RuntimeError("index sync broke")
+
+
+def test_an_error_of_the_last_sync_reaches_the_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from communique.store import sqlite as store_sqlite
+
+    folder = _two_documents(tmp_path)
     with Store.open(tmp_path / "bulk.db") as s:
         assert s.search_index() is not None
-        monkeypatch.setattr(store_sqlite.Store, "_sync_index", failing)
+        monkeypatch.setattr(store_sqlite.Store, "_sync_index", _sync_breaks)
         with pytest.raises(RuntimeError, match="index sync broke"):
             s.ingest([folder])
         assert s.stats().documents == 2  # the rows were committed before
@@ -580,20 +586,15 @@ def test_an_error_at_the_ingests_end_is_not_hidden_by_one_of_the_sync(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from communique.store import sqlite as store_sqlite
-    from genre import write_batch
 
-    folder = tmp_path / "docs"
-    write_batch(folder, 2, seed=5)
-
-    def sync_fails(self: Store, *args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("index sync broke")
+    folder = _two_documents(tmp_path)
 
     def end_fails(self: Store, *args: Any, **kwargs: Any) -> None:
         raise ValueError("the end broke")
 
     with Store.open(tmp_path / "bulk.db") as s:
         assert s.search_index() is not None
-        monkeypatch.setattr(store_sqlite.Store, "_sync_index", sync_fails)
+        monkeypatch.setattr(store_sqlite.Store, "_sync_index", _sync_breaks)
         monkeypatch.setattr(store_sqlite.Store, "_finish_ingest", end_fails)
         with pytest.raises(ValueError, match="the end broke"):
             s.ingest([folder])

@@ -319,8 +319,7 @@ def _stored_fingerprint(store: Any, doc_id: int) -> frozenset[str]:
     if stored is None:
         _, _, anchors = _store_features(store, doc_id)
         return _fingerprint(anchors)
-    every = set(chain.from_iterable(orjson.loads(stored)))
-    return frozenset(a for a in every if not a.startswith("lat:"))
+    return _fingerprint((set(chain.from_iterable(orjson.loads(stored))),))
 
 
 def _without_features(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
