@@ -9,9 +9,11 @@ import unicodedata
 import pytest
 
 from communique.align import anchors, lexicon
-from communique.extract import dates
-from communique.normalize import mojibake
+from communique.extract import dates, meeting
+from communique.normalize import clean_text, detect_language, mojibake
+from communique.normalize import language as language_mod
 from communique.search.highlight import fold as snippet_fold
+from communique.segment import sentences
 
 CEDICT_LINES = [
     "# CC-CEDICT header line",
@@ -142,3 +144,91 @@ def test_snippet_fold_fast_path_matches_the_plain_fold(term: str) -> None:
 def test_snippet_fold_on_every_ascii_character() -> None:
     text = "".join(map(chr, range(128)))
     assert snippet_fold(text) == _fold_plain(text)
+
+
+def _random_texts(alphabet: list[str], seed: int, count: int = 5_000) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(count)]
+
+
+def test_paragraph_blocks_as_found_a_character_at_a_time() -> None:
+    plain = re.compile(r"(?:[^\n]|\n(?![ \t\u3000]*\n))+")
+    for text in _random_texts(["a", "Bc.", " ", "\t", "\u3000", "\n", "\n\n", "中"], 11):
+        want = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in sentences._BLOCK.finditer(text)] == want, repr(text)
+
+
+def test_clean_text_strips_and_closes_up_as_the_line_patterns_did() -> None:
+    trailing = re.compile(r"[ \t\u3000]+$", re.MULTILINE)
+    blank_run = re.compile(r"\n{3,}")
+    alphabet = ["a", "Б", " ", "\t", "\u3000", "\n", "\n\n\n", "\r\n", "\xa0", "x  "]
+    for text in _random_texts(alphabet, 12):
+        got = clean_text(text)
+        # the steps before these two leave such a text as it is, bar newlines and spaces
+        base = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\xa0", " ")
+        base = "\n".join(line.expandtabs(4) for line in base.split("\n"))
+        assert got == blank_run.sub("\n\n", trailing.sub("", base)).strip("\n"), repr(text)
+
+
+def test_an_ascii_text_without_letters_has_no_language() -> None:
+    for text in _random_texts(["1", " ", ".", "-", "\n", "a", "Z"], 13):
+        counted = len(language_mod._NOT_LATIN.sub("", text))
+        assert (detect_language(text) == "und") == (counted == 0), repr(text)
+
+
+def test_paragraph_language_of_cyrillic_documents_as_counted() -> None:
+    def counted(text: str, lang: str) -> str:
+        if sentences._HAN_OR_KANA.search(text):
+            return sentences.paragraph_language(text, 0, len(text), lang)  # not this path
+        cyr = len(sentences._NOT_CYRILLIC.sub("", text))
+        letters = len(sentences._NOT_LETTER.sub("", text))
+        return "en" if cyr * 5 < letters else lang
+
+    # \u0482 is in the Cyrillic block but no letter; \u0483 a combining mark
+    alphabet = ["Путин", "и", " ", "SCO", "x", "1", "\u0482", "\u0483", "é", "-", "\n"]
+    for text in _random_texts(alphabet, 14):
+        assert sentences.paragraph_language(text, 0, len(text), "ru") == counted(text, "ru")
+
+
+def test_a_guarded_alternation_is_guarded_in_every_branch() -> None:
+    guarded = dates.led_by(re.compile(r"(?<!x)ab|cd"), "ac")
+    assert [m.group() for m in guarded.finditer("ab cd xab cd")] == ["ab", "cd", "cd"]
+    # the look-ahead stands before the whole alternation, not inside its first branch
+    assert guarded.pattern.startswith("(?=[ac])(?:")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "plain"),
+    [
+        (sentences._EN_END, r"(?:[.!?]+|…)[\"'”’»)\]]*(?=\s)"),
+        (sentences._ZH_END, r"(?:[。！？!?]+|[…]+(?=\s))[”’」』）)】〕》\"']*"),
+        (sentences._RU_ETC, r"(?<!\w)(?:т\.\s?д|т\.\s?п|и\s+др)\.(?=\s+[А-ЯЁA-Z])"),
+    ],
+)
+def test_sentence_ends_behind_a_look_ahead_as_without(pattern: re.Pattern[str], plain: str) -> None:
+    bare = re.compile(plain)
+    alphabet = ["т.", "д.", "п.", "и", " др.", ".", "!?", "…", "。", "！", "”", " ", "Б", "a", "\n"]
+    for text in _random_texts(alphabet, 15):
+        assert [m.span() for m in pattern.finditer(text)] == [
+            m.span() for m in bare.finditer(text)
+        ], repr(text)
+
+
+def test_dates_and_roles_behind_a_look_ahead_as_without() -> None:
+    alphabet = ["12.05.2003", "2003", "-", "2005", "–04", "-01-02", " ", "года", "г.", "1", ".",
+                "Заместитель ", "Премьер-министра", "министр", "Посол", "в течение", " трех ",
+                "месяцев", "В пределах", "本年度", "今年度", "本年", "过本年", "本月内", "这个月底"]  # fmt: skip
+    texts = _random_texts(alphabet, 16)
+    rules = [(r.pattern, lang) for lang in ("en", "ru", "zh") for r in dates._rules(lang).rules]
+    # every rule with a look-ahead: the new ones (years, dd.mm.yyyy, 本年) and the older
+    guarded = [p for p, _ in rules if p.pattern.startswith("(?=")]
+    guarded += [meeting._RU_ROLE_HEAD, dates._DURATION["ru"]]
+    assert len(guarded) >= 10
+    for pattern in guarded:
+        plain = re.sub(r"^\(\?=(?:\[[^\]]*\]|\\d)\)", "", pattern.pattern)
+        assert plain != pattern.pattern
+        bare = re.compile(plain, pattern.flags)
+        for text in texts:
+            assert [m.span() for m in pattern.finditer(text)] == [
+                m.span() for m in bare.finditer(text)
+            ], (pattern.pattern[:40], text)

@@ -595,7 +595,7 @@ def _add_numeric(add: Callable[..., None]) -> None:
             return None
         return _guard(lambda: _mk(m, _iso(int(m["y"]), int(m["m"]), int(m["d"]))), m)
 
-    add(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?![\d.]\d)", dmy)
+    add(r"(?=\d)(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?![\d.]\d)", dmy)
 
 
 def _add_years(add: Callable[..., None], lang: str) -> None:
@@ -643,11 +643,14 @@ def _add_years(add: Callable[..., None], lang: str) -> None:
         )
     else:
         suffix = r"(?P<suffix>(?!))?"
+    # The look-ahead: both alternatives start with a digit, and with it ``re`` rejects
+    # every other position before entering the alternation (0.26 -> 0.13 ms an
+    # English document; this is the one rule of the language that reads the whole text).
     add(
-        r"(?P<nd>\d{1,2})\.(?P<nm>\d{1,2})\.(?P<ny>\d{4})(?![\d.]\d)|"
+        r"(?=\d)(?:(?P<nd>\d{1,2})\.(?P<nm>\d{1,2})\.(?P<ny>\d{4})(?![\d.]\d)|"
         r"(?P<y>\d{4})(?:-(?P<im>\d{2})-(?P<id>\d{2})(?![\d-])"
         r"|\s*[-–—]\s*(?P<y2>\d{4}|\d{2})(?![\w%]|[.,]\d))?"
-        rf"(?![\w%]|[.,]\d){suffix}",
+        rf"(?![\w%]|[.,]\d){suffix})",
         year,
     )
 
@@ -958,7 +961,11 @@ def _zh_rules() -> _RuleSet:
             return None
         return _guard(lambda: _mk(m, _iso(ref[0]), relative=True), m)
 
-    add(r"(?<![过以之同当])(?:本|今)年度|(?<![过以之同当])本年(?!代|纪|龄|级|轻)", this_year)
+    add(
+        r"(?<![过以之同当])(?:本|今)年度|(?<![过以之同当])本年(?!代|纪|龄|级|轻)",
+        this_year,
+        initials="本今",
+    )
     add(
         r"(?<![0-9０-９〇零一二三四五六七八九十两今去明本前后近多数几每同当上下全])年(?=内|之内)",
         this_year,
@@ -972,7 +979,7 @@ def _zh_rules() -> _RuleSet:
             return None
         return _guard(lambda: _mk(m, _iso(ref[0], ref[1]), relative=True), m)
 
-    add(r"(?:本|当|这个)月(?=内|底|末|之内|中|前)", this_month)
+    add(r"(?:本|当|这个)月(?=内|底|末|之内|中|前)", this_month, initials="本当这")
 
     # 11月23日 (no year): the reference year
     def md(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
@@ -1232,7 +1239,8 @@ def led_by(pattern: re.Pattern[str], initials: str) -> re.Pattern[str]:
     ``re`` tries every alternative of a long alternation at every position; the
     look-ahead rejects most positions at once. Same matches (the caller lists
     the initials of every alternative), several times faster."""
-    return re.compile(f"(?=[{initials}])" + pattern.pattern, pattern.flags)
+    # the group: a look-ahead before a bare ``a|b`` would guard only ``a``
+    return re.compile(f"(?=[{initials}])(?:{pattern.pattern})", pattern.flags)
 
 
 # Characters that re's IGNORECASE takes for a lowercase Latin or Cyrillic letter but
@@ -1477,6 +1485,8 @@ _DURATION = {
         r"(?P<u>月|星期|周|天|日|年)(?:内|之内|以内)"
     ),
 }
+# Searched in every Russian sentence with a cue; both shapes start with "в".
+_DURATION["ru"] = led_by(_DURATION["ru"], "в")
 _UNIT = {
     "day": "d",
     "week": "w",

@@ -24,7 +24,9 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # Spaces that look like a space should match like one; U+3000 is kept, it is
 # the Chinese paragraph indent and a character of its own.
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f]")
-_TRAILING = re.compile(r"[ \t\u3000]+$", re.MULTILINE)
+# Trailing blanks, stripped line by line: ``[ \t\u3000]+$`` under MULTILINE gave the
+# same text but tried every run of spaces in it (0.06 ms a document against 0.01).
+_TRAILING = " \t\u3000"
 _BLANK_RUN = re.compile(r"\n{3,}")
 
 
@@ -41,8 +43,9 @@ def clean_text(text: str) -> str:
     text = _SPACES.sub(" ", text)
     if "\t" in text:
         text = "\n".join(line.expandtabs(4) for line in text.split("\n"))
-    text = _TRAILING.sub("", text)
-    text = _BLANK_RUN.sub("\n\n", text)
+    text = "\n".join([line.rstrip(_TRAILING) for line in text.split("\n")])
+    if "\n\n\n" in text:  # most texts have none, and the scan for them costs as much as a sub
+        text = _BLANK_RUN.sub("\n\n", text)
     return text.strip("\n")
 
 

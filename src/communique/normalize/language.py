@@ -16,6 +16,7 @@ _NOT_KANA = re.compile(r"[^\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
 _NOT_HANGUL = re.compile(r"[^\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+")
 _NOT_CYRILLIC = re.compile(r"[^\u0400-\u04ff]+")
 _NOT_LATIN = re.compile(r"[^A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _UK = re.compile(r"[іїєґІЇЄҐ]")
 _KK = re.compile(r"[әғқңөұүһӘҒҚҢӨҰҮҺ]")
 _WORD = re.compile(r"[a-zà-ÿ]+")
@@ -61,7 +62,8 @@ def detect_language(text: str) -> str:
     """
     sample = text[:_SAMPLE]
     if sample.isascii():
-        return _latin_language(sample) if _count(_NOT_LATIN, sample) else "und"
+        # any letter will do: counting them walked every word (0.06 ms a document)
+        return _latin_language(sample) if _ASCII_LETTER.search(sample) else "und"
     han = _count(_NOT_HAN, sample)
     kana = _count(_NOT_KANA, sample)
     hangul = _count(_NOT_HANGUL, sample)
