@@ -232,3 +232,10 @@ def test_dates_and_roles_behind_a_look_ahead_as_without() -> None:
             assert [m.span() for m in pattern.finditer(text)] == [
                 m.span() for m in bare.finditer(text)
             ], (pattern.pattern[:40], text)
+
+
+def test_cyrillic_count_as_counted_by_a_pattern() -> None:
+    block = re.compile(r"[^\u0400-\u04ff]+")
+    alphabet = ["Ѐ", "я", "ӿ", "Ԁ", "ϿЀ", "\u0482", "a", "中", "\U00020000", "\ud800", "é", " "]
+    for text in _random_texts(alphabet, 17):
+        assert language_mod.cyrillic_count(text) == len(block.sub("", text)), repr(text)

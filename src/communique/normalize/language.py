@@ -14,7 +14,6 @@ _LATIN_SAMPLE = 2_000
 _NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
 _NOT_KANA = re.compile(r"[^\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
 _NOT_HANGUL = re.compile(r"[^\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+")
-_NOT_CYRILLIC = re.compile(r"[^\u0400-\u04ff]+")
 _NOT_LATIN = re.compile(r"[^A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _UK = re.compile(r"[іїєґІЇЄҐ]")
@@ -54,6 +53,20 @@ def _count(not_script: re.Pattern[str], sample: str) -> int:
     return len(not_script.sub("", sample))
 
 
+# UTF-8 writes U+0400-U+04FF, and nothing else, with a first byte of D0-D3 (the
+# bytes after a first byte are 80-BF): counting those bytes counts the block.
+_CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
+
+
+def cyrillic_count(text: str) -> int:
+    """Characters of ``text`` in the Cyrillic block (U+0400-U+04FF).
+
+    The same count as removing everything else with a regex, which stopped at
+    every word (0.15 ms a Russian document against 0.01)."""
+    data = text.encode("utf-8", "surrogatepass")
+    return sum(data.count(lead) for lead in _CYRILLIC_LEADS)
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of ``text``'s language; ``"und"`` when it has no letters.
 
@@ -67,7 +80,7 @@ def detect_language(text: str) -> str:
     han = _count(_NOT_HAN, sample)
     kana = _count(_NOT_KANA, sample)
     hangul = _count(_NOT_HANGUL, sample)
-    cyr = _count(_NOT_CYRILLIC, sample)
+    cyr = cyrillic_count(sample)
     lat = _count(_NOT_LATIN, sample)
     east = (han + kana + hangul) * _HAN_WEIGHT
     if not (east or cyr or lat):
