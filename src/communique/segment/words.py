@@ -139,9 +139,10 @@ def index_terms(text: str, lang: str) -> list[str]:
     Chinese name in an English sentence (or a Russian query typed into an
     English search) gives the same terms as in its own language.
     """
-    runs = _ALNUM.findall(text)
     if text.isascii():
-        return [w.lower() for w in runs]
+        # one lower() for the text, not one a word: the same runs, lowercased
+        return _ALNUM.findall(text.lower())
+    runs = _ALNUM.findall(text)
     lemmatize = lang not in _OTHER_CYRILLIC
     out: list[str] = []
     for run in runs:
