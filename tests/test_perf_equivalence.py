@@ -239,3 +239,18 @@ def test_cyrillic_count_as_counted_by_a_pattern() -> None:
     alphabet = ["Ѐ", "я", "ӿ", "Ԁ", "ϿЀ", "\u0482", "a", "中", "\U00020000", "\ud800", "é", " "]
     for text in _random_texts(alphabet, 17):
         assert language_mod.cyrillic_count(text) == len(block.sub("", text)), repr(text)
+
+
+def test_months_and_numbers_found_as_by_the_plain_alternations() -> None:
+    month = re.compile(
+        r"\b(January|February|March|April|May|June|July|August|September|October|November"
+        r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
+    )
+    number = re.compile(r"\d{1,3}(?:[,\u00a0 ]\d{3})+(?!\d)|\d+")
+    alphabet = ["Jan", "January", "Sep", "Sept", "Mayo", "xMay", " May", "Dec.", "t", " ", ".",
+                "_", "é", "-", "1", "23", "456", ",", "\xa0", "٣", "12 345", "1,000,0"]  # fmt: skip
+    for text in _random_texts(alphabet, 18, 20_000):
+        assert [m.span(1) + m.span() for m in anchors._EN_MONTH.finditer(text)] == [
+            m.span(1) + m.span() for m in month.finditer(text)
+        ], repr(text)
+        assert anchors._NUMBER.findall(text) == number.findall(text), repr(text)
