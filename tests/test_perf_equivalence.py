@@ -223,10 +223,11 @@ def test_dates_and_roles_behind_a_look_ahead_as_without() -> None:
                 "месяцев", "В пределах", "本年度", "今年度", "本年", "过本年", "本月内", "这个月底"]  # fmt: skip
     texts = _random_texts(alphabet, 16)
     rules = [(r.pattern, lang) for lang in ("en", "ru", "zh") for r in dates._rules(lang).rules]
-    # every rule with a look-ahead: the new ones (years, dd.mm.yyyy, 本年) and the older
+    # every rule behind a look-ahead (the years rules of English and Russian; the
+    # Chinese rules open with a character class, tested below) and two other patterns
     guarded = [p for p, _ in rules if p.pattern.startswith("(?=")]
+    assert len(guarded) >= 2
     guarded += [meeting._RU_ROLE_HEAD, dates._DURATION["ru"]]
-    assert len(guarded) >= 10
     for pattern in guarded:
         plain = re.sub(r"^\(\?=(?:\[[^\]]*\]|\\d)\)", "", pattern.pattern)
         assert plain != pattern.pattern
@@ -269,3 +270,41 @@ def test_english_roles_found_as_by_the_plain_pattern() -> None:
         assert [m.span() for m in meeting._EN_ROLE_HEAD.finditer(text)] == [
             m.span() for m in plain.finditer(text)
         ], repr(text)
+
+
+def test_chinese_date_rules_match_as_their_plain_patterns() -> None:
+    zy = r"(?:[0-9０-９]{1,4}|[〇○零一二三四五六七八九]{4})"
+    zy4 = r"(?:[0-9０-９]{4}|[〇○零一二三四五六七八九]{4})"
+    zm = r"(?:[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])"
+    zd, to = dates._ZD, dates._ZTO
+    plain = [
+        rf"(?P<y>{zy})\s*年\s*(?P<m1>{zm})\s*月\s*(?P<d1>{zd})\s*[日号]?{to}(?:(?P<m2>{zm})\s*月\s*)?"
+        rf"(?P<d2>{zd})\s*[日号]",
+        rf"{zy}\s*年\s*{zm}\s*年\s*{zd}\s*[日号]",
+        rf"(?P<y>{zy})\s*年\s*(?P<m>{zm})\s*月\s*(?P<d>{zd})\s*[日号]",
+        rf"(?P<y>{zy4})\s*年\s*(?P<m>{zm})\s*月(?!份?\s*[0-9０-９])",
+        rf"(?P<y1>{zy4})\s*年?{to}(?P<y2>{zy4})\s*年",
+        rf"(?<![0-9０-９])(?P<y>{zy4})\s*年(?!\s*[0-9０-９]{{1,2}}\s*年)",
+        rf"(?<![过以之同当])(?P<w>[今去明])年(?!代|纪|龄|级|轻)(?:\s*(?P<m>{zm})\s*月"
+        rf"(?:\s*(?P<d>{zd})\s*[日号])?)?",
+        r"(?<![过以之同当])(?:本|今)年度|(?<![过以之同当])本年(?!代|纪|龄|级|轻)",
+        r"(?<![0-9０-９〇零一二三四五六七八九十两今去明本前后近多数几每同当上下全])年(?=内|之内)",
+        r"(?:本|当|这个)月(?=内|底|末|之内|中|前)",
+        rf"(?<![0-9０-９年])(?P<m>{zm})\s*月\s*(?P<d>{zd})\s*[日号]",
+        r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?![\d.]\d)",
+    ]
+    rules = [r.pattern for r in dates._rules("zh").rules]
+    assert len(rules) == len(plain)
+    alphabet = ["2003", "１２", "12", "1", "年", "月", "日", "号", "二〇〇二", "二○○二", "十一",
+                "十", "一", "三十一", "二十", "至", "-", "～", " ", "本", "去", "今", "这个", "过",
+                "5", "0", "〇", "九", "份", "内", "年度", "代", ".", "12.05.2003"]  # fmt: skip
+    texts = _random_texts(alphabet, 20, 10_000)
+    for pattern, source in zip(rules, plain, strict=True):
+        bare = re.compile(source)
+        assert pattern.groupindex == bare.groupindex
+        for text in texts:
+            got = [
+                (m.span(), *(m.span(g) for g in pattern.groupindex)) for m in pattern.finditer(text)
+            ]
+            want = [(m.span(), *(m.span(g) for g in bare.groupindex)) for m in bare.finditer(text)]
+            assert got == want, (source[:40], text)

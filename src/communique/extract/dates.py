@@ -595,7 +595,8 @@ def _add_numeric(add: Callable[..., None]) -> None:
             return None
         return _guard(lambda: _mk(m, _iso(int(m["y"]), int(m["m"]), int(m["d"]))), m)
 
-    add(r"(?=\d)(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?![\d.]\d)", dmy)
+    # \d\d? for \d{1,2}: a pattern that opens with a character class lets re seek it in C
+    add(r"(?P<d>\d\d?)\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?![\d.]\d)", dmy)
 
 
 def _add_years(add: Callable[..., None], lang: str) -> None:
@@ -848,14 +849,21 @@ def _ru_rules() -> _RuleSet:
 # ------------------------------------------------------------------ Chinese
 
 
-_ZY = r"(?:[0-9０-９]{1,4}|[〇○零一二三四五六七八九]{4})"  # year digits, malformed lengths included
-_ZY4 = r"(?:[0-9０-９]{4}|[〇○零一二三四五六七八九]{4})"
-_ZM = r"(?:[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])"
+# Year and month numbers, each written to open with a character class (the class of
+# every first character it can have, then the rest by that character): the same
+# matches as ``(?:[0-9０-９]{1,4}|[〇○零一二三四五六七八九]{4})``,
+# ``(?:[0-9０-９]{4}|...{4})`` and ``(?:[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])``,
+# but a rule that starts with one lets ``re`` seek its first character in C
+# (a look-ahead on it, led_by, still stops at every position).
+_ZN = "〇○零一二三四五六七八九"
+_ZY_REST = rf"(?:(?<=[0-9０-９])[0-9０-９]{{0,3}}|(?<=[{_ZN}])[{_ZN}]{{3}})"
+_ZY4_REST = rf"(?:(?<=[0-9０-９])[0-9０-９]{{3}}|(?<=[{_ZN}])[{_ZN}]{{3}})"
+_ZY = rf"(?:[0-9０-９{_ZN}]{_ZY_REST})"  # year digits, malformed lengths included
+_ZY4 = rf"(?:[0-9０-９{_ZN}]{_ZY4_REST})"
+_ZM_REST = r"(?:(?<=[0-9０-９])[0-9０-９]?|(?<=十)[一二]?|(?<=[一二三四五六七八九]))"
+_ZM = rf"(?:[0-9０-９十一二三四五六七八九]{_ZM_REST})"
 _ZD = r"(?:[0-9０-９]{1,2}|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 _ZTO = r"\s*(?:至|到|－|-|—|–|~|～|—)\s*"
-# The characters a match of _ZY / _ZY4, and of _ZM, can start with.
-_ZY_INITIALS = "0-9０-９〇○零一二三四五六七八九"
-_ZM_INITIALS = "0-9０-９十一二三四五六七八九"
 _ZH_REL = {"今": 0, "本": 0, "去": -1, "明": 1, "前": -2, "后": 2, "來": 1}
 
 
@@ -894,7 +902,6 @@ def _zh_rules() -> _RuleSet:
     add(
         rf"(?P<y>{_ZY})\s*年\s*(?P<m1>{_ZM})\s*月\s*(?P<d1>{_ZD})\s*[日号]?{_ZTO}(?:(?P<m2>{_ZM})\s*月\s*)?(?P<d2>{_ZD})\s*[日号]",
         range_ymd,
-        initials=_ZY_INITIALS,
     )
 
     # 1972年9年11日: a typo that no reading makes a date
@@ -902,7 +909,7 @@ def _zh_rules() -> _RuleSet:
     def broken(m: re.Match[str], ref: object) -> _Cand | None:
         return Malformed(m.start(), m.end(), m.group(0), "month written with 年")
 
-    add(rf"{_ZY}\s*年\s*{_ZM}\s*年\s*{_ZD}\s*[日号]", broken, initials=_ZY_INITIALS)
+    add(rf"{_ZY}\s*年\s*{_ZM}\s*年\s*{_ZD}\s*[日号]", broken)
 
     @_ref_free
     def ymd(m: re.Match[str], ref: object) -> _Cand | None:
@@ -911,14 +918,13 @@ def _zh_rules() -> _RuleSet:
     add(
         rf"(?P<y>{_ZY})\s*年\s*(?P<m>{_ZM})\s*月\s*(?P<d>{_ZD})\s*[日号]",
         ymd,
-        initials=_ZY_INITIALS,
     )
 
     @_ref_free
     def ym(m: re.Match[str], ref: object) -> _Cand | None:
         return _guard(lambda: _mk(m, _iso(_zh_int(m["y"]), _zh_int(m["m"]))), m)
 
-    add(rf"(?P<y>{_ZY4})\s*年\s*(?P<m>{_ZM})\s*月(?!份?\s*[0-9０-９])", ym, initials=_ZY_INITIALS)
+    add(rf"(?P<y>{_ZY4})\s*年\s*(?P<m>{_ZM})\s*月(?!份?\s*[0-9０-９])", ym)
 
     @_ref_free
     def yrange(m: re.Match[str], ref: object) -> _Cand | None:
@@ -927,7 +933,7 @@ def _zh_rules() -> _RuleSet:
             return None
         return _mk(m, _iso(y1), end_value=_iso(y2))
 
-    add(rf"(?P<y1>{_ZY4})\s*年?{_ZTO}(?P<y2>{_ZY4})\s*年", yrange, initials=_ZY_INITIALS)
+    add(rf"(?P<y1>{_ZY4})\s*年?{_ZTO}(?P<y2>{_ZY4})\s*年", yrange)
 
     @_ref_free
     def y(m: re.Match[str], ref: object) -> _Cand | None:
@@ -936,8 +942,10 @@ def _zh_rules() -> _RuleSet:
             return None
         return _mk(m, _iso(yy))
 
+    # (?<![0-9０-９].) after the first character: no digit before it
     add(
-        rf"(?<![0-9０-９])(?P<y>{_ZY4})\s*年(?!\s*[0-9０-９]{{1,2}}\s*年)", y, initials=_ZY_INITIALS
+        rf"(?P<y>[0-9０-９{_ZN}](?<![0-9０-９].){_ZY4_REST})\s*年(?!\s*[0-9０-９]{{1,2}}\s*年)",
+        y,
     )
 
     # 今年10月 / 去年 / 明年3月5日
@@ -950,9 +958,8 @@ def _zh_rules() -> _RuleSet:
         return _guard(lambda: _mk(m, _iso(yy, mm, dd), relative=True), m)
 
     add(
-        rf"(?<![过以之同当])(?P<w>[今去明])年(?!代|纪|龄|级|轻)(?:\s*(?P<m>{_ZM})\s*月(?:\s*(?P<d>{_ZD})\s*[日号])?)?",
+        rf"(?P<w>[今去明])(?<![过以之同当].)年(?!代|纪|龄|级|轻)(?:\s*(?P<m>{_ZM})\s*月(?:\s*(?P<d>{_ZD})\s*[日号])?)?",
         rel,
-        initials="今去明",
     )
 
     # 本年度 / 本年 / 今年度 / 年内 (the reference year); 本月 / 当月 (the reference month)
@@ -961,15 +968,12 @@ def _zh_rules() -> _RuleSet:
             return None
         return _guard(lambda: _mk(m, _iso(ref[0]), relative=True), m)
 
+    # (?<![过以之同当])(?:本|今)年度|(?<![过以之同当])本年(?!代|纪|龄|级|轻), opening
+    # with its first character so that re seeks it in C
+    add(r"[本今](?<![过以之同当].)(?:年度|(?<=本)年(?!代|纪|龄|级|轻))", this_year)
     add(
-        r"(?<![过以之同当])(?:本|今)年度|(?<![过以之同当])本年(?!代|纪|龄|级|轻)",
+        r"年(?<![0-9０-９〇零一二三四五六七八九十两今去明本前后近多数几每同当上下全].)(?=内|之内)",
         this_year,
-        initials="本今",
-    )
-    add(
-        r"(?<![0-9０-９〇零一二三四五六七八九十两今去明本前后近多数几每同当上下全])年(?=内|之内)",
-        this_year,
-        initials="年",
     )
 
     def this_month(
@@ -979,7 +983,7 @@ def _zh_rules() -> _RuleSet:
             return None
         return _guard(lambda: _mk(m, _iso(ref[0], ref[1]), relative=True), m)
 
-    add(r"(?:本|当|这个)月(?=内|底|末|之内|中|前)", this_month, initials="本当这")
+    add(r"(?:本|当|这个)月(?=内|底|末|之内|中|前)", this_month)  # a branch of literals: sought in C
 
     # 11月23日 (no year): the reference year
     def md(m: re.Match[str], ref: tuple[int, int | None, int | None] | None) -> _Cand | None:
@@ -989,7 +993,10 @@ def _zh_rules() -> _RuleSet:
             lambda: _mk(m, _iso(ref[0], _zh_int(m["m"]), _zh_int(m["d"])), relative=True), m
         )
 
-    add(rf"(?<![0-9０-９年])(?P<m>{_ZM})\s*月\s*(?P<d>{_ZD})\s*[日号]", md, initials=_ZM_INITIALS)
+    add(
+        rf"(?P<m>[0-9０-９十一二三四五六七八九](?<![0-9０-９年].){_ZM_REST})\s*月\s*(?P<d>{_ZD})\s*[日号]",
+        md,
+    )
     _add_numeric(add)
     # every rule above names a year (年), a month (月) or is written in digits
     return _RuleSet(tuple(rules), {}, re.compile(r"[年月]|\d"))
