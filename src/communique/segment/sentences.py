@@ -344,7 +344,8 @@ def paragraph_sentences(text: str, start: int, end: int, lang: str) -> list[tupl
             s, e = _strip(text, s, e)
             if s >= e:
                 continue
-            m = _MD_HEADING.match(text, s, e)
+            # a Markdown heading starts with "#": most sentences need no call
+            m = _MD_HEADING.match(text, s, e) if text[s] == "#" else None
             if m and m.end() < e:
                 s = m.end()
             # "1. The parties agree ...": a number opening a paragraph is not a sentence.
