@@ -308,3 +308,14 @@ def test_chinese_date_rules_match_as_their_plain_patterns() -> None:
             ]
             want = [(m.span(), *(m.span(g) for g in bare.groupindex)) for m in bare.finditer(text)]
             assert got == want, (source[:40], text)
+
+
+def test_also_found_as_by_the_plain_patterns() -> None:
+    plain = {"ru": re.compile(r"(?<!\w)также(?!\w)", re.IGNORECASE)}
+    alphabet = ["также", "ТАКЖЕ", "Также", "\u1c84акже", "\u1c85АКЖЕ", "ытакже", "такжея",
+                "1", "_", " ", ".", "x", "тАкЖе"]  # fmt: skip
+    for text in _random_texts(alphabet, 21, 20_000):
+        for lang, bare in plain.items():
+            assert [m.span() for m in meeting._ALSO[lang].finditer(text)] == [
+                m.span() for m in bare.finditer(text)
+            ], (lang, text)

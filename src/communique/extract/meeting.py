@@ -313,9 +313,14 @@ _ATTEND_AFTER = {
 # A later attendance sentence adds to the list only when it says so ("also attended",
 # "также приняли участие", "出席会议的还有"): other sentences name people who took part in
 # something else (a signing, a reception) or repeat the list.
+# Searched in every sentence after the list. The Russian one is written to open with
+# the class of its first letter's cases (those IGNORECASE takes for т), so that
+# ``re`` seeks it in C (0.088 -> 0.029 ms a Russian document): the same matches as
+# ``(?<!\w)также(?!\w)`` under IGNORECASE. (The same for "also" gains nothing: "a"
+# is too common.)
 _ALSO = {
     "en": re.compile(r"\balso\b", re.I),
-    "ru": re.compile(r"(?<!\w)также(?!\w)", re.I),
+    "ru": re.compile(r"[Тт\u1c84\u1c85](?<!\w.)(?i:акже)(?!\w)"),
     "zh": re.compile(r"还|也|此外|另外"),
 }
 _ATTEND_BEFORE = {

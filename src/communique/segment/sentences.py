@@ -160,9 +160,6 @@ _ABBREVIATIONS = _word_set(
 # ``re`` seeks it in C (searched in every paragraph: 0.10 -> 0.04 ms an English
 # document); the look-behind picks the branch the first character began.
 _EN_END = re.compile(r"[.!?…](?:(?<=[.!?])[.!?]*|(?<=…))[\"'”’»)\]]*(?=\s)")
-# The patterns below start with a look-ahead on the characters every match starts
-# with: the same matches, but ``re`` skips other positions without entering the
-# alternation.
 _TOKEN_BEFORE = re.compile(r"[\w.'’-]+$")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 # Central Asian and Russian names romanized: one Cyrillic letter becomes two.
@@ -206,9 +203,11 @@ def _abbreviation(text: str, dot: int) -> bool:
 
 # ----------------------------------------------------------------------- Chinese
 
+# ``(?:[。！？!?]+|[…]+(?=\s))[”’」』）)】〕》\"']*``, opening with its first character as
+# _EN_END does.
 _ZH_END = re.compile(
-    r"(?=[。！？!?…])(?:[。！？!?]+|[…]+(?=\s))[”’」』）)】〕》\"']*"
-)  # see _EN_END
+    r"[。！？!?…](?:(?<=[。！？!?])[。！？!?]*|(?<=…)…*(?=\s))[”’」』）)】〕》\"']*"
+)
 
 
 def _cjk_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -227,7 +226,9 @@ def _cjk_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
 _RU_NEVER_FINAL = frozenset(
     ["г", "гг", "ул", "им", "см", "ст", "п", "пп", "стр", "ч", "тов", "акад", "проф"]
 )
-_RU_ETC = re.compile(r"(?=[ти])(?<!\w)(?:т\.\s?д|т\.\s?п|и\s+др)\.(?=\s+[А-ЯЁA-Z])")  # see _EN_END
+# ``(?<!\w)(?:т\.\s?д|т\.\s?п|и\s+др)\.(?=\s+[А-ЯЁA-Z])``, opening with its first letter as
+# _EN_END does (``(?<!\w.)`` after it: no letter before it).
+_RU_ETC = re.compile(r"[ти](?<!\w.)(?:(?<=т)\.\s?д|(?<=т)\.\s?п|(?<=и)\s+др)\.(?=\s+[А-ЯЁA-Z])")
 _RU_ETC_END = re.compile(r"(?<!\w)(?:т\.\s?д|т\.\s?п|и\s+др)\.$")
 _RU_TOKEN_BEFORE = re.compile(r"[^\W\d_]+$")
 
